@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "buildx-doctor",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "BuildxModel", targets: ["BuildxModel"]),
+        .library(name: "BuildxDoctor", targets: ["BuildxDoctor"]),
+        .executable(name: "buildx-doctor", targets: ["buildx-doctor"]),
+    ],
+    dependencies: [
+        // 5.0.1 keeps duplicate keys and composes about 3x faster than 6.x (see DESIGN.md).
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "BuildxModel"),
+        .target(name: "BuildxDoctor", dependencies: ["BuildxModel", .product(name: "Yams", package: "Yams")]),
+        .executableTarget(
+            name: "buildx-doctor",
+            dependencies: ["BuildxDoctor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "BuildxModelTests", dependencies: ["BuildxModel"]),
+        .testTarget(
+            name: "BuildxDoctorTests",
+            dependencies: ["BuildxDoctor", "BuildxModel"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)
