@@ -134,7 +134,7 @@ public enum ActionInputList {
 
 extension String {
     /// The string without leading and trailing spaces, tabs and line breaks (JavaScript's `trim`).
-    func trimmingWhitespace() -> String {
+    public func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })

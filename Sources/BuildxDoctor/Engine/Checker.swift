@@ -1,0 +1,131 @@
+import Foundation
+
+/// Runs the whole pipeline: discovery, reading, frontends, rules. The entry point for the CLI and for
+/// tools that embed buildx-doctor.
+public struct Checker: Sendable {
+    public let rules: [any Rule]
+    /// Files larger than this are refused rather than parsed (no real workflow comes close).
+    public let maximumFileSize: Int
+
+    public init(rules: [any Rule] = RuleRegistry.all, maximumFileSize: Int = 8 << 20) {
+        self.rules = rules
+        self.maximumFileSize = maximumFileSize
+    }
+
+    /// Checks every file under `paths`.
+    public func check(paths: [String]) -> CheckReport {
+        let (candidates, missing) = FileDiscovery.candidates(in: paths)
+        var report = CheckReport()
+        report.inputErrors = missing
+        let results = ConcurrentMap.map(candidates) { check(candidate: $0) }
+        for result in results { report.add(result) }
+        report.sort()
+        return report
+    }
+
+    /// Checks one file that is already in memory.
+    public func check(_ file: SourceFile, isExplicit: Bool = true) -> FileResult {
+        let root: YAMLNode?
+        do {
+            root = try YAMLDocument.parse(file)
+        } catch {
+            guard !isExplicit || Self.hasYAMLExtension(file.path) else { return .skipped(file.path) }
+            let span = Span(path: file.path, start: error.location, end: error.location)
+            let diagnostic = RuleRegistry.yamlSyntax.diagnostic(
+                "invalid YAML: \(error.message)", at: span, help: "fix the syntax; GitHub rejects the whole file")
+            return .checked(file, kind: Self.kindFromPath(file.path), diagnostics: [diagnostic])
+        }
+        guard let kind = GitHubActionsFrontend.kind(of: root) else {
+            if !isExplicit, Self.kindFromPath(file.path) == .githubWorkflow {
+                return .checked(file, kind: .githubWorkflow, diagnostics: [])
+            }
+            return isExplicit ? .skipped(file.path) : .ignored
+        }
+        let plan = GitHubActionsFrontend.plan(root!, kind: kind, file: file)
+        return .checked(file, kind: kind, diagnostics: rules.flatMap { $0.check(plan) })
+    }
+
+    private func check(candidate: FileDiscovery.Candidate) -> FileResult {
+        do {
+            return check(try read(candidate.path), isExplicit: candidate.isExplicit)
+        } catch {
+            return .unreadable(error)
+        }
+    }
+
+    private func read(_ path: String) throws(InputError) -> SourceFile {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if let size = (attributes?[.size] as? NSNumber)?.intValue, size > maximumFileSize {
+            throw InputError(path: path, reason: .tooLarge(bytes: size, limit: maximumFileSize))
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError(path: path, reason: .unreadable(FileManager.default.isReadableFile(atPath: path) ? "I/O error" : "permission denied"))
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.readToEnd() ?? Data()
+        } catch {
+            throw InputError(path: path, reason: .unreadable(error.localizedDescription))
+        }
+        return try SourceFile(path: path, data: [UInt8](data))
+    }
+
+    private static func hasYAMLExtension(_ path: String) -> Bool {
+        path.hasSuffix(".yml") || path.hasSuffix(".yaml")
+    }
+
+    private static func kindFromPath(_ path: String) -> FileKind {
+        let name = path.split(separator: "/").last ?? ""
+        return name == "action.yml" || name == "action.yaml" ? .githubCompositeAction : .githubWorkflow
+    }
+}
+
+/// What checking one file gave.
+public enum FileResult: Sendable {
+    case checked(SourceFile, kind: FileKind, diagnostics: [Diagnostic])
+    /// Named by the user but of no kind buildx-doctor reads.
+    case skipped(String)
+    /// Found by searching but not a file buildx-doctor reads (a JavaScript or Docker action).
+    case ignored
+    case unreadable(InputError)
+}
+
+/// Everything one `check` found.
+public struct CheckReport: Sendable {
+    public struct CheckedFile: Sendable {
+        public let path: String
+        public let kind: FileKind
+    }
+
+    public internal(set) var files: [CheckedFile] = []
+    /// Sorted by path, line and column.
+    public internal(set) var diagnostics: [Diagnostic] = []
+    public internal(set) var skipped: [String] = []
+    public internal(set) var inputErrors: [InputError] = []
+    /// The checked files by path, for reporters that quote source lines.
+    public internal(set) var sources: [String: SourceFile] = [:]
+
+    public init() {}
+
+    public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
+
+    mutating func add(_ result: FileResult) {
+        switch result {
+        case .checked(let file, let kind, let diagnostics):
+            files.append(CheckedFile(path: file.path, kind: kind))
+            sources[file.path] = file
+            self.diagnostics += diagnostics
+        case .skipped(let path): skipped.append(path)
+        case .ignored: break
+        case .unreadable(let error): inputErrors.append(error)
+        }
+    }
+
+    mutating func sort() {
+        diagnostics.sort { a, b in
+            (a.span.path, a.span.start.line, a.span.start.column, a.rule)
+                < (b.span.path, b.span.start.line, b.span.start.column, b.rule)
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import BuildxModel
+
+/// Turns a GitHub Actions workflow or composite action into a build plan.
+public enum GitHubActionsFrontend {
+    /// Which kind of GitHub Actions file `root` is, judged by content: a workflow has `jobs`, a
+    /// composite action has `runs.using: composite`.
+    public static func kind(of root: YAMLNode?) -> FileKind? {
+        guard let mapping = root?.mapping else { return nil }
+        if mapping["jobs"]?.mapping != nil { return .githubWorkflow }
+        if let runs = mapping["runs"]?.mapping, runs["using"]?.string == "composite" { return .githubCompositeAction }
+        return nil
+    }
+
+    public static func plan(_ root: YAMLNode, kind: FileKind, file: SourceFile) -> BuildPlan {
+        let reader = Reader(file: file)
+        let jobs: [Job]
+        switch kind {
+        case .githubWorkflow: jobs = reader.workflowJobs(root.mapping)
+        case .githubCompositeAction: jobs = reader.compositeJob(root.mapping)
+        }
+        return BuildPlan(file: file, kind: kind, jobs: jobs)
+    }
+}
+
+/// Reads jobs and steps out of the YAML tree of one file.
+private struct Reader {
+    let file: SourceFile
+
+    func workflowJobs(_ workflow: YAMLMapping?) -> [Job] {
+        guard let jobs = workflow?["jobs"]?.mapping else { return [] }
+        let workflowEnv = environment(workflow?["env"])
+        return jobs.entries.compactMap { entry in
+            guard let job = entry.value.mapping else { return nil }
+            let span = entry.key.valueSpan(in: file)
+            if let called = job["uses"]?.string {
+                return Job(id: entry.key.value, span: span, host: .decidedAtRunTime, steps: [], calledWorkflow: called)
+            }
+            var host = runnerHost(job["runs-on"])
+            let env = workflowEnv.merging(environment(job["env"])) { $1 }
+            if job["container"] != nil || env["DOCKER_HOST"] != nil || env["DOCKER_CONTEXT"] != nil {
+                // The build talks to a Docker Engine the workflow does not describe.
+                host = .selfHosted(label: job["container"] != nil ? "job container" : "DOCKER_HOST")
+            }
+            let steps = self.steps(job["steps"], inheritedEnv: env)
+            return Job(id: entry.key.value, span: span, host: host, steps: BuilderSimulation.run(steps, on: host))
+        }
+    }
+
+    func compositeJob(_ action: YAMLMapping?) -> [Job] {
+        guard let runs = action?.entry("runs"), let body = runs.value.mapping else { return [] }
+        let steps = self.steps(body["steps"], inheritedEnv: [:])
+        return [
+            Job(
+                id: "composite action", span: runs.key.valueSpan(in: file), host: .caller,
+                steps: BuilderSimulation.run(steps, on: .caller))
+        ]
+    }
+
+    /// `runs-on` as a string, a list of labels, or a `group`/`labels` mapping.
+    private func runnerHost(_ node: YAMLNode?) -> RunnerHost {
+        let labels: [String]
+        switch node {
+        case .scalar(let scalar)?: labels = [scalar.value]
+        case .sequence(let sequence)?: labels = sequence.items.compactMap(\.string)
+        case .mapping(let mapping)?: return .selfHosted(label: mapping["group"]?.string ?? "runner group")
+        case nil: return .decidedAtRunTime
+        }
+        if labels.contains(where: Expression.occurs) || labels.isEmpty { return .decidedAtRunTime }
+        let hostedPrefixes = ["ubuntu-", "windows-", "macos-"]
+        if labels.count == 1, hostedPrefixes.contains(where: labels[0].hasPrefix) {
+            return .githubHosted(label: labels[0])
+        }
+        return .selfHosted(label: labels.joined(separator: ", "))
+    }
+
+    private func environment(_ node: YAMLNode?) -> [String: String] {
+        var result: [String: String] = [:]
+        for entry in node?.mapping?.entries ?? [] { result[entry.key.value] = entry.value.string ?? "" }
+        return result
+    }
+
+    private func steps(_ node: YAMLNode?, inheritedEnv: [String: String]) -> [Step] {
+        guard let items = node?.sequence?.items else { return [] }
+        return items.enumerated().compactMap { index, item in
+            item.mapping.map { step($0, index: index, inheritedEnv: inheritedEnv) }
+        }
+    }
+
+    private func step(_ mapping: YAMLMapping, index: Int, inheritedEnv: [String: String]) -> Step {
+        let span = file.span(mapping.start.offset..<(mapping.entries.first?.key.valueSpan(in: file).end.offset ?? mapping.start.offset))
+        let id = mapping["id"]?.string
+        let condition = mapping["if"]?.string.map(normalizedCondition)
+        let inputs = mapping["with"]?.mapping
+        let env = inheritedEnv.merging(environment(mapping["env"])) { $1 }
+
+        if let run = mapping["run"]?.scalar {
+            let script = Script(text: run.value, span: run.valueSpan(in: file))
+            return Step(
+                index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition,
+                builderChange: ShellBuilderCommands.change(in: run.value), script: script)
+        }
+        guard let uses = mapping["uses"]?.scalar else {
+            return Step(index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition)
+        }
+        let action = ActionReference(parsing: uses.value, span: uses.valueSpan(in: file))
+        let inputReader = ActionInputs(mapping: inputs, file: file)
+        var change = KnownActions.builderChange(of: action, inputs: inputReader)
+        var build: BuildInvocation?
+        if KnownActions.isBuildPushAction(action) {
+            build = inputReader.buildInvocation(at: action.span, builderFromEnv: env["BUILDX_BUILDER"])
+            change = nil
+        }
+        return Step(
+            index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition, action: action,
+            builderChange: change, build: build, restoredPaths: KnownActions.restoredPaths(of: action, inputs: inputReader))
+    }
+
+    /// `if:` may be written with or without `${{ }}`; both mean the same condition.
+    private func normalizedCondition(_ text: String) -> String {
+        var condition = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if condition.hasPrefix("${{"), condition.hasSuffix("}}") {
+            condition = String(condition.dropFirst(3).dropLast(2)).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return condition
+    }
+}

@@ -1,0 +1,64 @@
+import BuildxModel
+
+/// What the actions that matter to buildx do to a job's builder (facts §5.2, §5.3).
+enum KnownActions {
+    /// docker/build-push-action v2 and later run buildx; v1 ran the classic `docker build` (facts §5.4).
+    static func isBuildPushAction(_ action: ActionReference) -> Bool {
+        guard action.repository == "docker/build-push-action" else { return false }
+        return action.majorVersion.map { $0 >= 2 } ?? true
+    }
+
+    /// The directories actions/cache (or its `restore` sub-action) brings back: one per line of `path:`.
+    static func restoredPaths(of action: ActionReference, inputs: ActionInputs) -> [String] {
+        guard action.repository == "actions/cache", let path = inputs.scalar("path")?.value else { return [] }
+        if case .repository(_, _, let subpath?, _) = action.kind, subpath != "restore" { return [] }
+        return path.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+
+    /// Actions known to leave the builder alone although their names mention Docker.
+    private static let builderNeutral: Set<String> = [
+        "docker/login-action", "docker/metadata-action", "docker/setup-qemu-action", "docker/build-push-action",
+        "docker/bake-action", "docker/scout-action", "docker/github-builder",
+    ]
+
+    /// Words in an action's name that suggest it may set up a builder or a Docker Engine.
+    private static let builderWords = ["buildx", "buildkit", "builder", "docker", "depot", "container"]
+
+    static func builderChange(of action: ActionReference, inputs: ActionInputs) -> BuilderChange? {
+        switch action.kind {
+        case .local(let path):
+            return .unknown(reason: "the local action `\(path)` may set up a builder")
+        case .docker:
+            return nil
+        case .repository:
+            guard let repository = action.repository else { return nil }
+            if repository == "docker/setup-buildx-action" { return setupBuildx(inputs) }
+            if builderNeutral.contains(repository) || repository.hasPrefix("actions/") { return nil }
+            if builderWords.contains(where: repository.contains) {
+                return .unknown(reason: "`\(action.text)` may set up a builder or a Docker Engine")
+            }
+            return nil
+        }
+    }
+
+    /// setup-buildx-action creates a `docker-container` builder unless `driver:` says otherwise and makes
+    /// it current unless `use: false` (facts §5.3). `driver: docker` creates nothing: the builder is the
+    /// Docker Engine's own.
+    private static func setupBuildx(_ inputs: ActionInputs) -> BuilderChange {
+        let driverInput = inputs.scalar("driver")
+        let driver: Value<Driver?>
+        switch driverInput?.value {
+        case nil, "": driver = .known(.dockerContainer)
+        case "docker": driver = .known(nil)
+        case let name? where Expression.occurs(in: name): driver = .unknown("given by an expression")
+        case let name?: driver = Driver(name: name).map { .known($0) } ?? .unknown("`\(name)`")
+        }
+        let use = inputs.scalar("use")?.value
+        if let use, Expression.occurs(in: use) {
+            return .unknown(reason: "setup-buildx-action's `use:` is an expression")
+        }
+        return .create(
+            driver: driver, makesCurrent: use.map { $0.lowercased() != "false" } ?? true,
+            driverSpan: inputs.valueSpan("driver"))
+    }
+}

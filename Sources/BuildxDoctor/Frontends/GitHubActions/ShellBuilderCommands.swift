@@ -1,0 +1,54 @@
+import BuildxModel
+
+/// Recognises shell commands that change which builder later steps use (facts §5.3: a builder made
+/// current with `--use` stays current for later `run:` and action steps alike).
+enum ShellBuilderCommands {
+    /// Commands after which the builder, or the Docker Engine behind it, cannot be known from the text.
+    private static let untraceable = [
+        "buildx use", "context use", "DOCKER_CONTEXT=", "DOCKER_HOST=", "BUILDX_BUILDER", "daemon.json",
+        "containerd-snapshotter", "restart docker", "docker restart", "dockerd",
+    ]
+
+    static func change(in script: String) -> BuilderChange? {
+        let commands = logicalLines(script)
+        if let line = commands.first(where: { line in untraceable.contains(where: line.contains) }) {
+            return .unknown(reason: "the command `\(line.trimmingWhitespace())` may change the builder or the Docker Engine")
+        }
+        guard let create = commands.last(where: { $0.contains("buildx create") }) else { return nil }
+        let words = create.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let driver: Value<Driver?>
+        switch driverArgument(words) {
+        case nil: driver = .known(.dockerContainer)
+        case "docker": driver = .known(nil)
+        case let name? where name.contains("$"): driver = .unknown("given by a variable")
+        case let name?: driver = Driver(name: name).map { .known($0) } ?? .unknown("`\(name)`")
+        }
+        return .create(driver: driver, makesCurrent: words.contains("--use"), driverSpan: nil)
+    }
+
+    /// Joins lines continued with a trailing backslash.
+    private static func logicalLines(_ script: String) -> [String] {
+        var lines: [String] = []
+        var pending = ""
+        for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
+            var text = String(line)
+            if text.hasSuffix("\r") { text.removeLast() }
+            if text.hasSuffix("\\") {
+                pending += text.dropLast() + " "
+            } else {
+                lines.append(pending + text)
+                pending = ""
+            }
+        }
+        if !pending.isEmpty { lines.append(pending) }
+        return lines
+    }
+
+    private static func driverArgument(_ words: [String]) -> String? {
+        for (index, word) in words.enumerated() {
+            if word == "--driver", index + 1 < words.count { return words[index + 1] }
+            if word.hasPrefix("--driver=") { return String(word.dropFirst("--driver=".count)) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,80 @@
+/// A YAML node with the position of its text, made once from Yams' composed tree.
+///
+/// Yams nodes are not `Sendable` and carry no byte offsets; this tree is both, so plans can keep nodes.
+public indirect enum YAMLNode: Sendable {
+    case scalar(YAMLScalar)
+    case mapping(YAMLMapping)
+    case sequence(YAMLSequence)
+
+    /// Where the node's text starts (for a block scalar, its `|` or `>` indicator).
+    public var start: Location {
+        switch self {
+        case .scalar(let scalar): scalar.start
+        case .mapping(let mapping): mapping.start
+        case .sequence(let sequence): sequence.start
+        }
+    }
+
+    public var scalar: YAMLScalar? {
+        if case .scalar(let scalar) = self { return scalar }
+        return nil
+    }
+
+    public var mapping: YAMLMapping? {
+        if case .mapping(let mapping) = self { return mapping }
+        return nil
+    }
+
+    public var sequence: YAMLSequence? {
+        if case .sequence(let sequence) = self { return sequence }
+        return nil
+    }
+
+    /// The scalar's text, or `nil` for collections and nulls.
+    public var string: String? {
+        guard let scalar, !scalar.isNull else { return nil }
+        return scalar.value
+    }
+}
+
+/// A scalar with its presentation, which decides how its value maps back to the file.
+public struct YAMLScalar: Sendable {
+    public enum Style: Sendable {
+        case plain, singleQuoted, doubleQuoted, literal, folded
+    }
+
+    public let value: String
+    public let style: Style
+    public let start: Location
+
+    /// A plain `~`, `null`, `Null`, `NULL` or empty value.
+    public var isNull: Bool {
+        style == .plain && ["", "~", "null", "Null", "NULL"].contains(value)
+    }
+}
+
+/// A mapping's entries in source order; `<<` merge keys are already applied.
+public struct YAMLMapping: Sendable {
+    public struct Entry: Sendable {
+        public let key: YAMLScalar
+        public let value: YAMLNode
+    }
+
+    public let entries: [Entry]
+    public let start: Location
+
+    /// The value of the first entry with this key (GitHub rejects duplicate keys, so which one is moot).
+    public subscript(key: String) -> YAMLNode? {
+        entries.first { $0.key.value == key }?.value
+    }
+
+    /// The entry with this key, for reporting at the key.
+    public func entry(_ key: String) -> Entry? {
+        entries.first { $0.key.value == key }
+    }
+}
+
+public struct YAMLSequence: Sendable {
+    public let items: [YAMLNode]
+    public let start: Location
+}

@@ -1,0 +1,126 @@
+import BuildxModel
+
+/// One build buildx will run, with what it asks for and the text each request came from.
+public struct BuildInvocation: Sendable {
+    /// The step's `uses:` (or the command) that starts the build.
+    public let span: Span
+    public let selection: BuilderSelection
+    /// Decided by `BuilderSimulation` from the steps before the build.
+    public internal(set) var builder: BuilderState
+    public let cacheImports: [CacheEntry]
+    public let cacheExports: [CacheEntry]
+    /// The requested platforms, `nil` when none is requested.
+    public let platforms: PlatformList?
+
+    public init(
+        span: Span, selection: BuilderSelection, builder: BuilderState = .unknown(reason: "not simulated"),
+        cacheImports: [CacheEntry], cacheExports: [CacheEntry], platforms: PlatformList?
+    ) {
+        self.span = span
+        self.selection = selection
+        self.builder = builder
+        self.cacheImports = cacheImports
+        self.cacheExports = cacheExports
+        self.platforms = platforms
+    }
+
+    /// Imports and exports together.
+    public var cacheEntries: [CacheEntry] { cacheImports + cacheExports }
+}
+
+/// The platforms a build targets, each known or unknown.
+public struct PlatformList: Sendable {
+    public let platforms: [Value<String>]
+    /// The input's value.
+    public let span: Span
+
+    public init(platforms: [Value<String>], span: Span) {
+        self.platforms = platforms
+        self.span = span
+    }
+
+    /// The number of platforms when every entry is known; an expression could stand for several.
+    public var knownCount: Int? {
+        platforms.allSatisfy { $0.known != nil } ? platforms.count : nil
+    }
+}
+
+/// One `cache-from` or `cache-to` entry as written, with buildx's reading of it.
+public struct CacheEntry: Sendable {
+    public enum Content: Sendable {
+        /// Parsed entries (the ref-only shorthand can give several). Values may contain masked expressions.
+        case specs([CacheSpec])
+        /// buildx rejects the entry with this error.
+        case invalid(CacheSpecError)
+        /// The action cannot even split the list (an unclosed quote).
+        case unsplittable(ActionInputList.SplitError)
+        /// The entry is an expression, or an expression hides what buildx would make of it.
+        case unknown
+    }
+
+    public let direction: CacheDirection
+    /// The entry's text exactly as written.
+    public let text: String
+    /// What buildx receives after the action split the list (quotes it removed are gone), with every
+    /// expression masked (see `Expression`).
+    public let received: String
+    public let span: Span
+    public let content: Content
+
+    public init(direction: CacheDirection, text: String, received: String, span: Span, content: Content) {
+        self.direction = direction
+        self.text = text
+        self.received = received
+        self.span = span
+        self.content = content
+    }
+
+    /// Parses one list item the way buildx will, keeping expressions opaque. `received` is the item
+    /// after list splitting, with expressions masked.
+    public init(direction: CacheDirection, text: String, received: String, span: Span) {
+        let content: Content
+        do {
+            let specs = try CacheSpecParser.parse(received)
+            let hidden = specs.contains { spec in
+                // A lone expression parses as a ref-only entry, but it may stand for any spec.
+                spec.typeField == nil || Expression.isMasked(spec.type)
+                    || spec.fields.contains { Expression.isMasked($0.key) }
+            } && Expression.isMasked(received)
+            content = hidden ? .unknown : .specs(specs)
+        } catch {
+            content = Expression.isMasked(received) ? .unknown : .invalid(error)
+        }
+        self.init(direction: direction, text: text, received: received, span: span, content: content)
+    }
+
+    /// A field's value as written, expressions included; `nil` when the action changed the text
+    /// (removed quotes), so received offsets no longer match the source.
+    public func writtenValue(of field: CacheSpec.Field) -> String? {
+        guard Expression.masked(text) == received else { return nil }
+        let bytes = Array(text.utf8)
+        guard let equals = bytes[field.range].firstIndex(of: UInt8(ascii: "=")) else { return nil }
+        return String(decoding: bytes[(equals + 1)..<field.range.upperBound], as: UTF8.self)
+    }
+
+    /// The parsed specs, or none when the entry is invalid or unknown.
+    public var specs: [CacheSpec] {
+        if case .specs(let specs) = content { return specs }
+        return []
+    }
+}
+
+/// An attribute's value as a rule may use it.
+public enum AttributeValue: Sendable, Equatable {
+    case absent
+    case known(String)
+    /// Comes from an expression.
+    case unknown
+}
+
+extension CacheSpec {
+    /// The effective value of `key`, telling expressions apart from text.
+    public func value(of key: String) -> AttributeValue {
+        guard let value = attributes[key] else { return .absent }
+        return Expression.isMasked(value) ? .unknown : .known(value)
+    }
+}

@@ -1,0 +1,179 @@
+import BuildxModel
+
+/// What one CI file asks buildx to do, independent of the CI system: jobs, their steps in order, the
+/// builder each build runs on, and the text every value came from. Rules read only this.
+public struct BuildPlan: Sendable {
+    public let file: SourceFile
+    public let kind: FileKind
+    public let jobs: [Job]
+
+    public init(file: SourceFile, kind: FileKind, jobs: [Job]) {
+        self.file = file
+        self.kind = kind
+        self.jobs = jobs
+    }
+
+    /// Every build in the file with the job it belongs to, in source order.
+    public var builds: [(job: Job, step: Step, build: BuildInvocation)] {
+        jobs.flatMap { job in job.steps.compactMap { step in step.build.map { (job, step, $0) } } }
+    }
+}
+
+/// The kinds of file buildx-doctor reads; the raw value is the `kind` in JSON reports.
+public enum FileKind: String, Sendable, CaseIterable {
+    case githubWorkflow = "github-workflow"
+    case githubCompositeAction = "github-composite-action"
+}
+
+/// A unit of work that runs its steps in order on one machine (a GitHub Actions job, or the body of a
+/// composite action, which runs inside its caller's job).
+public struct Job: Sendable {
+    public let id: String
+    /// The job's key, or the `runs:` key of a composite action.
+    public let span: Span
+    public let host: RunnerHost
+    public let steps: [Step]
+    /// The reusable workflow the job calls instead of running steps (`jobs.<id>.uses`).
+    public let calledWorkflow: String?
+
+    public init(id: String, span: Span, host: RunnerHost, steps: [Step], calledWorkflow: String? = nil) {
+        self.id = id
+        self.span = span
+        self.host = host
+        self.steps = steps
+        self.calledWorkflow = calledWorkflow
+    }
+}
+
+/// Where a job runs, as far as it decides what the default builder can do.
+public enum RunnerHost: Sendable, Equatable {
+    /// A GitHub-hosted runner (`ubuntu-*`, `windows-*`, `macos-*`): Docker 28, classic image store (facts §2.1).
+    case githubHosted(label: String)
+    /// A runner whose Docker Engine configuration the workflow does not show.
+    case selfHosted(label: String)
+    /// `runs-on` is an expression; the runner is decided at run time.
+    case decidedAtRunTime
+    /// A composite action: it runs in its caller's job, on the caller's builder.
+    case caller
+
+    /// The image stores the runner's Docker Engine may use, or `nil` when even the engine is unknown.
+    public var possibleImageStores: [ImageStore]? {
+        switch self {
+        case .githubHosted: [.classic]
+        case .selfHosted, .decidedAtRunTime: [.classic, .containerd]
+        case .caller: nil
+        }
+    }
+}
+
+/// One step of a job with what it means for buildx.
+public struct Step: Sendable {
+    /// 0-based position in the job.
+    public let index: Int
+    /// The step's first key: where a step-level finding points.
+    public let span: Span
+    public let id: String?
+    public let name: String?
+    /// The step's `if:` condition as written.
+    public let condition: String?
+    /// The action it runs, if it runs one.
+    public let action: ActionReference?
+    /// How it changes the job's builder, if it does.
+    public let builderChange: BuilderChange?
+    /// The build it runs, if it runs one.
+    public let build: BuildInvocation?
+    /// The shell script it runs (`run:`), if it runs one.
+    public let script: Script?
+    /// Directories a CI cache step restores before later steps (actions/cache `path:`), as written.
+    public let restoredPaths: [String]
+
+    public init(
+        index: Int, span: Span, id: String? = nil, name: String? = nil, condition: String? = nil,
+        action: ActionReference? = nil, builderChange: BuilderChange? = nil, build: BuildInvocation? = nil,
+        script: Script? = nil, restoredPaths: [String] = []
+    ) {
+        self.index = index
+        self.span = span
+        self.id = id
+        self.name = name
+        self.condition = condition
+        self.action = action
+        self.builderChange = builderChange
+        self.build = build
+        self.script = script
+        self.restoredPaths = restoredPaths
+    }
+
+    /// A copy with the build's builder decided by the simulation.
+    func with(build: BuildInvocation?) -> Step {
+        Step(
+            index: index, span: span, id: id, name: name, condition: condition, action: action,
+            builderChange: builderChange, build: build, script: script, restoredPaths: restoredPaths)
+    }
+}
+
+/// A shell script run by a step.
+public struct Script: Sendable {
+    public let text: String
+    public let span: Span
+
+    public init(text: String, span: Span) {
+        self.text = text
+        self.span = span
+    }
+}
+
+/// A `uses:` reference: `owner/repo[/path]@ref`, `./local/path` or `docker://image`.
+public struct ActionReference: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case repository(owner: String, repo: String, path: String?, ref: String?)
+        case local(path: String)
+        case docker(image: String)
+    }
+
+    public let kind: Kind
+    public let text: String
+    public let span: Span
+
+    public init(parsing text: String, span: Span) {
+        self.text = text
+        self.span = span
+        if text.hasPrefix("docker://") {
+            kind = .docker(image: String(text.dropFirst("docker://".count)))
+        } else if text.hasPrefix("./") || text.hasPrefix("../") || text == "." {
+            kind = .local(path: text)
+        } else {
+            let (location, ref) = text.splitOnce("@")
+            let parts = location.split(separator: "/", maxSplits: 2).map(String.init)
+            kind = .repository(
+                owner: parts.first ?? "", repo: parts.count > 1 ? parts[1] : "", path: parts.count > 2 ? parts[2] : nil,
+                ref: ref)
+        }
+    }
+
+    /// `owner/repo` in lowercase (GitHub names are case-insensitive), or `nil` for local and docker actions.
+    public var repository: String? {
+        guard case .repository(let owner, let repo, _, _) = kind else { return nil }
+        return "\(owner)/\(repo)".lowercased()
+    }
+
+    /// The ref after `@`, for repository actions.
+    public var ref: String? {
+        guard case .repository(_, _, _, let ref) = kind else { return nil }
+        return ref
+    }
+
+    /// The major version for refs like `v3` or `v3.1.0`; `nil` for SHAs, branches and expressions.
+    public var majorVersion: Int? {
+        guard let ref, ref.hasPrefix("v") else { return nil }
+        return Int(ref.dropFirst().prefix { $0.isNumber })
+    }
+}
+
+extension String {
+    /// Splits at the first `separator`: the text before it and the text after it (or `nil`).
+    func splitOnce(_ separator: Character) -> (String, String?) {
+        guard let index = firstIndex(of: separator) else { return (self, nil) }
+        return (String(self[..<index]), String(self[self.index(after: index)...]))
+    }
+}

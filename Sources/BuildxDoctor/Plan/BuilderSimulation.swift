@@ -1,0 +1,69 @@
+import BuildxModel
+
+/// Walks a job's steps in order and decides the builder every build runs on (facts §5.2, §5.3).
+///
+/// A job starts on the runner's default builder, the Docker Engine's own BuildKit (`docker` driver).
+/// A builder created and made current changes it for every later step; one created with `use: false`
+/// is reachable only by name. A change guarded by `if:` applies only to later steps with the same
+/// condition; for the rest the builder is unknown.
+public enum BuilderSimulation {
+    public static func run(_ steps: [Step], on host: RunnerHost) -> [Step] {
+        guard let stores = host.possibleImageStores else {
+            let reason = "a composite action builds on its caller's builder"
+            return steps.map { $0.with(build: $0.build.map { decided($0, .unknown(reason: reason)) }) }
+        }
+        let engineDrivers = stores.map(Driver.docker)
+        var current = BuilderState.known(Builder(possibleDrivers: engineDrivers, origin: .runnerDefault))
+        var createdByStepID: [String: BuilderState] = [:]
+        var conditional: (condition: String, state: BuilderState)?
+
+        return steps.map { step in
+            var result = step
+            if let build = step.build {
+                var state: BuilderState
+                switch build.selection {
+                case .current:
+                    state = current
+                    if let conditional, case .unknown = current, conditional.condition == step.condition {
+                        state = conditional.state
+                    }
+                case .createdByStep(let id, _):
+                    state = createdByStepID[id] ?? .unknown(reason: "the builder comes from step `\(id)`, which this plan cannot follow")
+                case .other(let text, _):
+                    state = .unknown(reason: "the build names the builder `\(text)`")
+                }
+                result = step.with(build: decided(build, state))
+            }
+            guard let change = step.builderChange else { return result }
+            let created: BuilderState
+            switch change {
+            case .create(let driver, let makesCurrent, _):
+                switch driver {
+                case .known(let driver):
+                    let drivers = driver.map { [$0] } ?? engineDrivers
+                    created = .known(Builder(possibleDrivers: drivers, origin: .step(index: step.index)))
+                case .unknown(let why):
+                    created = .unknown(reason: "the builder's driver is \(why)")
+                }
+                if let id = step.id { createdByStepID[id] = created }
+                guard makesCurrent else { return result }
+            case .unknown(let reason):
+                created = .unknown(reason: reason)
+            }
+            if let condition = step.condition {
+                conditional = (condition, created)
+                current = .unknown(reason: "the builder is changed only when `\(condition)`")
+            } else {
+                conditional = nil
+                current = created
+            }
+            return result
+        }
+    }
+
+    private static func decided(_ build: BuildInvocation, _ state: BuilderState) -> BuildInvocation {
+        var build = build
+        build.builder = state
+        return build
+    }
+}

@@ -1,0 +1,36 @@
+/// The machine-readable report other tools read; its shape is a versioned contract (`"version": 1`).
+/// Columns count Unicode scalars; `endColumn` is exclusive.
+public struct JSONReporter: Reporter {
+    public init() {}
+
+    public func render(_ report: CheckReport) -> String {
+        let object: JSONValue = .object([
+            ("version", .number(1)),
+            ("tool", .object([("name", .string(ToolInfo.name)), ("version", .string(ToolInfo.version))])),
+            (
+                "files",
+                .array(report.files.map { .object([("path", .string($0.path)), ("kind", .string($0.kind.rawValue))]) })
+            ),
+            ("diagnostics", .array(report.diagnostics.map(Self.diagnostic))),
+            (
+                "summary",
+                .object(Severity.allCases.reversed().map { ($0.rawValue, .number(report.count($0))) })
+            ),
+        ])
+        return object.serialized() + "\n"
+    }
+
+    private static func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
+        .object([
+            ("rule", .string(diagnostic.rule)),
+            ("severity", .string(diagnostic.severity.rawValue)),
+            ("message", .string(diagnostic.message)),
+            ("path", .string(diagnostic.span.path)),
+            ("line", .number(diagnostic.span.start.line)),
+            ("column", .number(diagnostic.span.start.column)),
+            ("endLine", .number(diagnostic.span.end.line)),
+            ("endColumn", .number(diagnostic.span.end.column)),
+            ("help", diagnostic.help.map(JSONValue.string) ?? .null),
+        ])
+    }
+}

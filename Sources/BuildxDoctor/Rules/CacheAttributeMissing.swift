@@ -1,0 +1,107 @@
+import BuildxModel
+
+/// A cache entry without an attribute its backend cannot work without (facts §3.1–§3.6, §6 #21, #49, #50).
+struct CacheAttributeMissing: Rule {
+    let description = RuleDescription(
+        id: "cache-attribute-missing",
+        severity: .error,
+        summary: "A cache entry without an attribute its backend requires: the build fails.",
+        explanation: """
+            Some backends cannot work without a particular attribute, and buildx or BuildKit stops the build:
+
+            | backend | direction | attribute | error |
+            |---|---|---|---|
+            | registry | both | `ref` | `registry cache exporter requires ref` / `registry cache importer requires ref` |
+            | local | export | `dest` | `local cache exporter requires dest` |
+            | local | import | `src` | `local cache importer requires src` |
+            | s3 | both | `bucket`, `region` | `bucket ($AWS_BUCKET) not set for s3 cache` |
+            | azblob | both | `account_url` | `either ${BUILDKIT_AZURE_STORAGE_ACCOUNT_URL} or account_url attribute is required for azblob cache` |
+
+            A common slip is `src=` on a cache-to or `dest=` on a cache-from: local exports write to \
+            `dest`, imports read from `src`. buildx never forwards `AWS_REGION` or a bucket from the \
+            workflow's environment to BuildKit; s3 falls back only to the BuildKit daemon's own environment.
+
+            Fix: add the attribute.
+            """,
+        helpURI: "https://docs.docker.com/build/cache/backends/",
+        triggeringExamples: [
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-from: ↓type=local,dest=/tmp/.buildx-cache
+                          cache-to: |
+                            ↓type=local,src=/tmp/.buildx-cache
+                            ↓type=registry,mode=max
+                            ↓type=s3,bucket=ci-cache
+                """)
+        ],
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-from: |
+                            type=local,src=/tmp/.buildx-cache
+                            ghcr.io/acme/app:cache
+                          cache-to: |
+                            type=local,dest=/tmp/.buildx-cache-new
+                            type=registry,ref=${{ env.CACHE_REF }}
+                            type=s3,region=eu-west-1,bucket=ci-cache
+                            type=gha
+                """)
+        ])
+
+    func check(_ plan: BuildPlan) -> [Diagnostic] {
+        plan.cacheEntries.flatMap { _, _, _, entry in
+            entry.specs.flatMap { spec -> [Diagnostic] in
+                guard let backend = spec.backend else { return [] }
+                let missing = backend.requiredAttributes(for: entry.direction).filter {
+                    spec.value(of: $0.name) == .absent || spec.value(of: $0.name) == .known("")
+                }
+                guard !missing.isEmpty else { return [] }
+                let names = missing.map { "`\($0.name)`" }.joined(separator: " and ")
+                let message =
+                    "this `type=\(backend.rawValue)` \(entry.direction.flag) entry has no \(names): the build fails with `\(Self.error(backend, entry.direction))`"
+                return [description.diagnostic(message, at: entry.span, help: help(backend, entry.direction, spec, missing))]
+            }
+        }
+    }
+
+    /// The text buildx or BuildKit prints for the first missing attribute (facts §6 #21, #49, #50).
+    static func error(_ backend: CacheBackend, _ direction: CacheDirection) -> String {
+        let role = direction == .export ? "exporter" : "importer"
+        switch backend {
+        case .registry: return "registry cache \(role) requires ref"
+        case .local: return direction == .export ? "local cache exporter requires dest" : "local cache importer requires src"
+        case .s3: return "bucket ($AWS_BUCKET) not set for s3 cache"
+        case .azblob: return "either ${BUILDKIT_AZURE_STORAGE_ACCOUNT_URL} or account_url attribute is required for azblob cache"
+        case .inline, .gha: return ""
+        }
+    }
+
+    private func help(_ backend: CacheBackend, _ direction: CacheDirection, _ spec: CacheSpec, _ missing: [CacheAttribute])
+        -> String
+    {
+        if backend == .local {
+            let wrong = direction == .export ? "src" : "dest"
+            if case .known(let path) = spec.value(of: wrong) {
+                let right = direction == .export ? "dest" : "src"
+                return "a \(direction.flag) entry \(direction == .export ? "writes to" : "reads from") `\(right)`: write `\(right)=\(path)` instead of `\(wrong)=`"
+            }
+        }
+        return "add " + missing.map { "`\($0.name)=…`" }.joined(separator: " and ") + " to the entry"
+    }
+}

@@ -1,0 +1,217 @@
+import BuildxModel
+
+/// The seed failure: a non-inline `cache-to` on the Docker Engine's own builder (facts §1.1–§1.4, §5.2).
+struct CacheExportUnsupportedByDriver: Rule {
+    let description = RuleDescription(
+        id: "cache-export-unsupported-by-driver",
+        severity: .error,
+        summary: "A cache export the build's driver cannot perform: the build fails.",
+        explanation: """
+            Without a `docker/setup-buildx-action` step, a job builds on the runner's default builder: the \
+            `docker` driver, which is Docker Engine's own BuildKit. With the classic image store — what \
+            GitHub-hosted runners have (Docker 28) — that driver can export only `inline` cache. buildx \
+            checks this before building and stops with
+
+                ERROR: failed to build: Cache export is not supported for the docker driver.
+                Switch to a different driver, or turn on the containerd image store, and try again.
+
+            Every non-inline `cache-to` fails this way: `local`, `registry`, `gha`, `s3` and `azblob`. \
+            Switching to registry cache does not help. `s3` and `azblob` also fail with the containerd \
+            image store: Docker Engine has no exporter for them (`unknown cache exporter`).
+
+            The setup step must be in the same job as the build (every job starts on a fresh runner), \
+            before it, without `driver: docker`, and with `use: true` (the default) or with the build \
+            naming it in `builder:`.
+
+            On self-hosted runners the Docker Engine may run the containerd image store, which allows \
+            these exports; there the finding is a warning.
+
+            Fix: add `- uses: docker/setup-buildx-action@v4` before the build. It creates a \
+            `docker-container` builder that can export every cache type.
+            """,
+        helpURI: "https://docs.docker.com/go/build-cache-backends/",
+        triggeringExamples: [
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/checkout@v4
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-from: |
+                            type=registry,ref=ghcr.io/acme/widget:cache
+                            type=local,src=/tmp/.buildx-cache
+                          cache-to: |
+                            ↓type=registry,ref=ghcr.io/acme/widget:cache,mode=max
+                            ↓type=local,dest=/tmp/.buildx-cache-new,mode=max
+                """),
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-24.04
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                        with:
+                          driver: docker
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-to: ↓type=gha,mode=max
+                """),
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                        with:
+                          use: false
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-to: ↓type=gha
+                """),
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-to: ↓type=registry,ref=ghcr.io/acme/app:cache
+                      - uses: docker/setup-buildx-action@v3
+                """),
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  setup:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                  build:
+                    needs: setup
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-to: ↓type=local,dest=${{ runner.temp }}/cache
+                """),
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: [self-hosted, linux]
+                    steps:
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-to: ↓type=gha,scope=${{ github.ref_name }}
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                      - uses: docker/build-push-action@v6
+                        with:
+                          push: true
+                          cache-from: type=gha
+                          cache-to: type=gha,mode=max
+                """),
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                        id: buildx
+                        with:
+                          use: false
+                      - uses: docker/build-push-action@v6
+                        with:
+                          builder: ${{ steps.buildx.outputs.name }}
+                          cache-to: type=local,dest=/tmp/cache
+                """),
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-from: type=registry,ref=ghcr.io/acme/app:latest
+                          cache-to: type=inline
+                """),
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: docker buildx create --use --driver docker-container
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-to: ${{ github.event_name == 'push' && 'type=gha' || '' }}
+                """),
+            RuleExample(
+                """
+                runs:
+                  using: composite
+                  steps:
+                    - uses: docker/build-push-action@v6
+                      with:
+                        cache-to: type=gha,mode=max
+                """, kind: .githubCompositeAction),
+        ])
+
+    func check(_ plan: BuildPlan) -> [Diagnostic] {
+        plan.builds.flatMap { job, step, build -> [Diagnostic] in
+            guard let builder = build.builder.builder else { return [] }
+            return build.cacheExports.compactMap { entry in
+                let backends = entry.specs.compactMap(\.backend)
+                guard let backend = backends.first(where: { $0 != .inline }) else { return nil }
+                let verdict = DriverVerdict(builder) { backend.support(.export, on: $0).failsBuild }
+                guard verdict != .works else { return nil }
+                return diagnostic(for: backend, entry: entry, verdict: verdict, build: build, step: step, job: job, plan: plan)
+            }
+        }
+    }
+
+    private func diagnostic(
+        for backend: CacheBackend, entry: CacheEntry, verdict: DriverVerdict, build: BuildInvocation, step: Step,
+        job: Job, plan: BuildPlan
+    ) -> Diagnostic {
+        let builder = build.builder.builder
+        let onDockerDriverOnly = builder?.possibleDrivers.allSatisfy { if case .docker = $0 { true } else { false } } ?? false
+        let cause = DockerDriverCause(build: build, step: step, job: job, plan: plan)
+        let what = "`type=\(backend.rawValue)` cache export"
+        let message: String
+        if backend == .s3 || backend == .azblob, onDockerDriverOnly {
+            message = "this \(what) will fail: the build runs on the `docker` driver, which cannot export `\(backend.rawValue)` cache with either image store; \(cause.reason)"
+        } else if verdict == .mayFail {
+            message = "this \(what) may fail: the build runs on \(DockerDriverCause.dockerDriver(verdict)), which can export only `inline` cache \(DockerDriverCause.containerdStoreCondition); \(cause.reason)"
+        } else {
+            message = "this \(what) will fail: the build runs on \(DockerDriverCause.dockerDriver(verdict)), which can export only `inline` cache; \(cause.reason)"
+        }
+        return description.diagnostic(
+            message, at: entry.span, help: cause.help, severity: verdict == .fails ? .error : .warning)
+    }
+}

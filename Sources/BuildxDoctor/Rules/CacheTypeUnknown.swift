@@ -1,0 +1,74 @@
+import BuildxModel
+
+/// A `type=` that names no cache backend (facts §1.3, §4.5 D5).
+struct CacheTypeUnknown: Rule {
+    let description = RuleDescription(
+        id: "cache-type-unknown",
+        severity: .error,
+        summary: "A cache type that no BuildKit backend has.",
+        explanation: """
+            The cache backends are `inline`, `registry`, `local`, `gha`, `s3` and `azblob`, spelled in \
+            lowercase: buildx passes the `type` value on unchanged, so `type=GHA` is not `gha`. For an \
+            export BuildKit fails the build with `unknown cache exporter: "GHA"`; for an import it logs \
+            `unknown cache importer` and builds without cache.
+
+            Fix: use one of the backend names, in lowercase.
+            """,
+        helpURI: "https://docs.docker.com/build/cache/backends/",
+        triggeringExamples: [
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-from: ↓type=GHA
+                          cache-to: |
+                            ↓type=registery,ref=ghcr.io/acme/app:cache
+                """)
+        ],
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-from: type=gha
+                          cache-to: type=${{ inputs.cache-type }},mode=max
+                """)
+        ])
+
+    func check(_ plan: BuildPlan) -> [Diagnostic] {
+        plan.cacheEntries.flatMap { _, _, _, entry in
+            entry.specs.compactMap { spec -> Diagnostic? in
+                guard spec.backend == nil, !Expression.isMasked(spec.type) else { return nil }
+                let outcome =
+                    entry.direction == .export
+                    ? "BuildKit fails the build with `unknown cache exporter: \"\(spec.type)\"`"
+                    : "BuildKit skips the import (`unknown cache importer: \(spec.type)`) and the build gets no cache"
+                let suggestion = Self.nearestBackend(to: spec.type)
+                return description.diagnostic(
+                    "`\(spec.type)` is not a cache type: \(outcome)", at: entry.span,
+                    help: suggestion.map { "use `type=\($0.rawValue)`" }
+                        ?? "use one of \(CacheBackend.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))")
+            }
+        }
+    }
+
+    /// The backend a mistyped name most likely means: same letters in another case, or at most two edits away.
+    static func nearestBackend(to type: String) -> CacheBackend? {
+        if let exact = CacheBackend(rawValue: type.lowercased()) { return exact }
+        let candidates = CacheBackend.allCases.map { ($0, EditDistance.between(type.lowercased(), $0.rawValue)) }
+        guard let best = candidates.min(by: { $0.1 < $1.1 }), best.1 <= 2 else { return nil }
+        return best.0
+    }
+}

@@ -1,0 +1,182 @@
+import BuildxModel
+
+/// A local cache directory that is never rotated (facts §3.2 `reset`, §8.1).
+struct LocalCacheUnboundedGrowth: Rule {
+    let description = RuleDescription(
+        id: "local-cache-unbounded-growth",
+        severity: .warning,
+        summary: "A local cache export whose directory is never rotated, so old blobs pile up.",
+        explanation: """
+            `type=local` cache writes new blobs into its directory and never deletes old ones. Exporting \
+            into the directory the build imports from (and that actions/cache saves) makes it grow on every \
+            run until the 10 GB Actions cache quota or the runner's disk runs out.
+
+            The documented pattern exports into a new directory and then replaces the old one:
+
+                cache-from: type=local,src=/tmp/.buildx-cache
+                cache-to: type=local,dest=/tmp/.buildx-cache-new,mode=max
+                - name: Move cache
+                  run: |
+                    rm -rf /tmp/.buildx-cache
+                    mv /tmp/.buildx-cache-new /tmp/.buildx-cache
+
+            Without that step the exported cache is never the one read next time. With buildx v0.35.0 or \
+            later, `reset=true` on the export deletes unreferenced blobs instead (older buildx ignores it).
+
+            Fix: add the "Move cache" step after the build, or `reset=true` where buildx is new enough.
+            """,
+        helpURI: "https://docs.docker.com/build/ci/github-actions/cache/#local-cache",
+        triggeringExamples: [
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/cache@v4
+                        with:
+                          path: /tmp/.buildx-cache
+                          key: buildx-${{ github.sha }}
+                          restore-keys: buildx-
+                      - uses: docker/setup-buildx-action@v3
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-from: type=local,src=/tmp/.buildx-cache
+                          cache-to: ↓type=local,dest=/tmp/.buildx-cache,mode=max
+                """),
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-from: type=local,src=${{ runner.temp }}/.buildx-cache
+                          cache-to: ↓type=local,dest=${{ runner.temp }}/.buildx-cache-new,mode=max
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-from: type=local,src=/tmp/.buildx-cache
+                          cache-to: type=local,dest=/tmp/.buildx-cache-new,mode=max
+                      - name: Move cache
+                        run: |
+                          rm -rf /tmp/.buildx-cache
+                          mv /tmp/.buildx-cache-new /tmp/.buildx-cache
+                """),
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                        with:
+                          version: v0.36.1
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-from: type=local,src=/tmp/.buildx-cache
+                          cache-to: type=local,dest=/tmp/.buildx-cache,mode=max,reset=true
+                """),
+            RuleExample(
+                """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                      - uses: docker/build-push-action@v6
+                        with:
+                          cache-to: type=local,dest=/tmp/cache-artifact
+                      - uses: actions/upload-artifact@v4
+                        with:
+                          path: /tmp/cache-artifact
+                """),
+        ])
+
+    func check(_ plan: BuildPlan) -> [Diagnostic] {
+        plan.builds.flatMap { job, step, build in
+            build.cacheExports.compactMap { entry -> Diagnostic? in
+                guard let spec = entry.specs.first(where: { $0.backend == .local }),
+                    spec.value(of: "reset") == .absent || spec.value(of: "reset").isFalse,
+                    let destination = writtenPath(of: "dest", in: spec, entry: entry)
+                else { return nil }
+                let sources = build.cacheImports.flatMap { importEntry in
+                    importEntry.specs.filter { $0.backend == .local }.compactMap {
+                        writtenPath(of: "src", in: $0, entry: importEntry)
+                    }
+                }
+                if sources.contains(destination) {
+                    return description.diagnostic(
+                        "this local cache export writes into `\(destination)`, the directory it imports from: new blobs are added on every run and old ones are never removed, so the cache grows without bound",
+                        at: entry.span,
+                        help: "export to a new directory (`dest=\(destination)-new`) and add a step after the build that runs `rm -rf \(destination) && mv \(destination)-new \(destination)`")
+                }
+                guard let name = lastComponent(destination), !isRotated(name, after: step, in: job) else { return nil }
+                if let source = sources.first {
+                    return description.diagnostic(
+                        "this local cache export into `\(destination)` is never rotated: no later step replaces the imported `\(source)` with it, so the next build does not read the cache this one writes",
+                        at: entry.span,
+                        help: "add a step after the build that runs `rm -rf \(source) && mv \(destination) \(source)`")
+                }
+                guard let restore = restoringCacheStep(name, before: step, in: job) else { return nil }
+                return description.diagnostic(
+                    "this local cache export writes into `\(destination)`, which the actions/cache step at line \(restore.span.start.line) restores: old blobs are never removed, so the cache grows on every run",
+                    at: entry.span,
+                    help: "restore into a separate directory, import it with `cache-from: type=local,src=…`, and move the new export over it after the build")
+            }
+        }
+    }
+
+    /// The attribute's value as written (expressions included), without a trailing slash.
+    private func writtenPath(of key: String, in spec: CacheSpec, entry: CacheEntry) -> String? {
+        guard let field = spec.fields.last(where: { $0.key == key }), let text = entry.writtenValue(of: field),
+            !text.isEmpty
+        else { return nil }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    /// The last path component, when it is literal text.
+    private func lastComponent(_ path: String) -> String? {
+        guard let last = path.split(separator: "/").last, !Expression.occurs(in: String(last)) else { return nil }
+        return String(last)
+    }
+
+    /// A later `run:` step that moves, removes or copies the directory counts as rotation.
+    private func isRotated(_ name: String, after step: Step, in job: Job) -> Bool {
+        job.steps.contains { later in
+            guard later.index > step.index, let script = later.script?.text, script.contains(name) else { return false }
+            return ["mv ", "rm ", "rsync ", "cp "].contains(where: script.contains)
+        }
+    }
+
+    private func restoringCacheStep(_ name: String, before step: Step, in job: Job) -> Step? {
+        job.steps.first { earlier in
+            earlier.index < step.index && earlier.action?.repository == "actions/cache"
+                && earlier.restoredPaths.contains { $0.contains(name) }
+        }
+    }
+}
+
+extension AttributeValue {
+    /// A known value Go's `strconv.ParseBool` reads as false (anything unparsable is false too for `reset`).
+    var isFalse: Bool {
+        guard case .known(let text) = self else { return false }
+        return !["1", "t", "T", "TRUE", "true", "True"].contains(text)
+    }
+}

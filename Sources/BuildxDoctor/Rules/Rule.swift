@@ -1,0 +1,87 @@
+/// How serious a finding is. Ordered so that `--fail-on` can compare.
+public enum Severity: String, Sendable, Comparable, CaseIterable {
+    case info, warning, error
+
+    private var rank: Int {
+        switch self {
+        case .info: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// One finding: what will happen, where, and how to fix it.
+public struct Diagnostic: Sendable, Equatable {
+    public let rule: String
+    public let severity: Severity
+    public let message: String
+    public let span: Span
+    /// The fix in one or two sentences.
+    public let help: String?
+
+    public init(rule: String, severity: Severity, message: String, span: Span, help: String?) {
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.span = span
+        self.help = help
+    }
+}
+
+/// A rule's self-description: `buildx-doctor rules ID` prints it, docs/rules/ is generated from it and
+/// the test suite runs its examples.
+public struct RuleDescription: Sendable {
+    /// Stable kebab-case id; part of the interface (suppressions, SARIF, scripts).
+    public let id: String
+    public let severity: Severity
+    public let summary: String
+    /// Markdown: why it matters, what happens at run time, the fix.
+    public let explanation: String
+    /// Files that must produce a finding at every `↓` marker, and nowhere else.
+    public let triggeringExamples: [RuleExample]
+    /// Files that must produce no finding of this rule.
+    public let nonTriggeringExamples: [RuleExample]
+    /// The Docker documentation page about the problem (SARIF's `helpUri`).
+    public let helpURI: String
+
+    public init(
+        id: String, severity: Severity, summary: String, explanation: String, helpURI: String,
+        triggeringExamples: [RuleExample], nonTriggeringExamples: [RuleExample]
+    ) {
+        self.id = id
+        self.severity = severity
+        self.summary = summary
+        self.explanation = explanation
+        self.helpURI = helpURI
+        self.triggeringExamples = triggeringExamples
+        self.nonTriggeringExamples = nonTriggeringExamples
+    }
+
+    /// A finding of this rule at its default severity unless `severity` says otherwise.
+    public func diagnostic(_ message: String, at span: Span, help: String?, severity: Severity? = nil) -> Diagnostic {
+        Diagnostic(rule: id, severity: severity ?? self.severity, message: message, span: span, help: help)
+    }
+}
+
+/// An example file for a rule. `↓` marks where each finding must start; it is removed before checking.
+public struct RuleExample: Sendable {
+    public let kind: FileKind
+    public let source: String
+
+    public init(_ source: String, kind: FileKind = .githubWorkflow) {
+        self.source = source
+        self.kind = kind
+    }
+
+    /// The marker that stands before the text a finding must point at.
+    public static let marker: Character = "↓"
+}
+
+/// A check over a build plan. One rule per file; rules read only the plan.
+public protocol Rule: Sendable {
+    var description: RuleDescription { get }
+    func check(_ plan: BuildPlan) -> [Diagnostic]
+}

@@ -1,0 +1,128 @@
+/// The text of one input file with a line table, so that every position can be given as a UTF-8 byte
+/// offset (the truth) and as a 1-based line and column (what people read).
+///
+/// A UTF-8 byte order mark is stripped and remembered; line endings are kept as found.
+public struct SourceFile: Sendable {
+    /// The path as the user named it or as discovery found it; used in every report.
+    public let path: String
+    /// The content after the byte order mark.
+    public let bytes: [UInt8]
+    public let text: String
+    /// Whether the file started with a UTF-8 byte order mark.
+    public let hasByteOrderMark: Bool
+    /// Byte offset at which each line starts; `lineStarts[0] == 0`.
+    private let lineStarts: [Int]
+
+    /// Makes a source file from raw bytes, rejecting content that is not text.
+    public init(path: String, data: [UInt8]) throws(InputError) {
+        var content = data[...]
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let hasBOM = content.starts(with: bom)
+        if hasBOM { content = content.dropFirst(3) }
+        if let nul = content.firstIndex(of: 0) {
+            throw InputError(path: path, reason: .binary(line: Self.lineNumber(ofByte: nul - content.startIndex, in: content)))
+        }
+        guard let text = String(validating: content, as: UTF8.self) else {
+            throw InputError(path: path, reason: .notUTF8)
+        }
+        self.init(path: path, text: text, bytes: Array(content), hasByteOrderMark: hasBOM)
+    }
+
+    /// Makes a source file from text (tests, examples).
+    public init(path: String, text: String) {
+        self.init(path: path, text: text, bytes: Array(text.utf8), hasByteOrderMark: false)
+    }
+
+    private init(path: String, text: String, bytes: [UInt8], hasByteOrderMark: Bool) {
+        self.path = path
+        self.text = text
+        self.bytes = bytes
+        self.hasByteOrderMark = hasByteOrderMark
+        var starts = [0]
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(index + 1) }
+        self.lineStarts = starts
+    }
+
+    private static func lineNumber(ofByte offset: Int, in content: ArraySlice<UInt8>) -> Int {
+        content.prefix(offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+    }
+
+    public var lineCount: Int { lineStarts.count }
+
+    /// The byte range of a 1-based line, without its line break.
+    public func byteRange(ofLine line: Int) -> Range<Int> {
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return start..<max(start, end)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    public func text(ofLine line: Int) -> String {
+        String(decoding: bytes[byteRange(ofLine: line)], as: UTF8.self)
+    }
+
+    /// The location of a byte offset: line and column (1-based, counted in Unicode scalars, as libyaml counts).
+    public func location(ofByte offset: Int) -> Location {
+        let clamped = min(max(0, offset), bytes.count)
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= clamped { low = middle } else { high = middle - 1 }
+        }
+        let column = bytes[lineStarts[low]..<clamped].reduce(1) { Self.isContinuationByte($1) ? $0 : $0 + 1 }
+        return Location(line: low + 1, column: column, offset: clamped)
+    }
+
+    /// The location of a 1-based line and scalar column, as Yams marks give them.
+    public func location(line: Int, column: Int) -> Location {
+        guard line >= 1, line <= lineStarts.count else { return location(ofByte: bytes.count) }
+        var offset = lineStarts[line - 1]
+        var remaining = column - 1
+        while remaining > 0, offset < bytes.count, bytes[offset] != UInt8(ascii: "\n") {
+            offset += 1
+            while offset < bytes.count, Self.isContinuationByte(bytes[offset]) { offset += 1 }
+            remaining -= 1
+        }
+        return Location(line: line, column: column, offset: offset)
+    }
+
+    /// The span covering a byte range.
+    public func span(_ range: Range<Int>) -> Span {
+        Span(path: path, start: location(ofByte: range.lowerBound), end: location(ofByte: range.upperBound))
+    }
+
+    private static func isContinuationByte(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
+}
+
+/// A position in a source file. `column` counts Unicode scalars from 1.
+public struct Location: Hashable, Sendable, Comparable {
+    public let line: Int
+    public let column: Int
+    /// UTF-8 byte offset from the start of the content (after any byte order mark).
+    public let offset: Int
+
+    public init(line: Int, column: Int, offset: Int) {
+        self.line = line
+        self.column = column
+        self.offset = offset
+    }
+
+    public static func < (lhs: Location, rhs: Location) -> Bool { lhs.offset < rhs.offset }
+}
+
+/// A range of text in a file; `end` is exclusive.
+public struct Span: Hashable, Sendable {
+    public let path: String
+    public let start: Location
+    public let end: Location
+
+    public init(path: String, start: Location, end: Location) {
+        self.path = path
+        self.start = start
+        self.end = end
+    }
+
+    public var byteRange: Range<Int> { start.offset..<end.offset }
+}

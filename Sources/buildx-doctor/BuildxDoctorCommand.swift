@@ -1,0 +1,110 @@
+import ArgumentParser
+import BuildxDoctor
+import Foundation
+
+/// The command line: argument parsing and wiring only; the analysis lives in the BuildxDoctor library.
+@main
+struct BuildxDoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "buildx-doctor",
+        abstract: "Finds Docker build cache, driver and platform mistakes in CI configuration before they fail.",
+        version: ToolInfo.version,
+        subcommands: [Check.self, Rules.self],
+        defaultSubcommand: Check.self
+    )
+
+    /// Like ArgumentParser's own entry point, but usage errors exit with 2, the code for bad input.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+
+/// The least severity that makes `check` exit with 1.
+enum FailLevel: String, ExpressibleByArgument, CaseIterable {
+    case error, warning, info, never
+
+    var threshold: Severity? {
+        switch self {
+        case .error: .error
+        case .warning: .warning
+        case .info: .info
+        case .never: nil
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check workflows and composite actions.",
+        discussion: """
+            Folders are searched for .github/workflows/*.yml|yaml and action.yml|yaml (skipping .git and \
+            node_modules); files named here are checked whatever their name.
+            Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage error or unreadable input.
+            """)
+
+    @Argument(help: "Files or folders to check.")
+    var paths: [String] = ["."]
+
+    @Option(help: "Output format: text, json, sarif or github.")
+    var format: ReportFormat = .text
+
+    @Option(help: "Exit with 1 when a finding is at least this severe: error, warning, info or never.")
+    var failOn: FailLevel = .warning
+
+    @Flag(help: "Never colour the text output.")
+    var noColor = false
+
+    func run() throws {
+        let report = Checker().check(paths: paths)
+        for path in report.skipped {
+            standardError("buildx-doctor: skipped \(path): not a GitHub Actions workflow or composite action")
+        }
+        for error in report.inputErrors { standardError("buildx-doctor: error: \(error)") }
+        let colored = format == .text && !noColor && isatty(STDOUT_FILENO) == 1
+            && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        FileHandle.standardOutput.write(Data(format.reporter(colored: colored).render(report).utf8))
+
+        if !report.inputErrors.isEmpty { throw ExitCode(2) }
+        if let threshold = failOn.threshold, report.diagnostics.contains(where: { $0.severity >= threshold }) {
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the rules, or explain one.")
+
+    @Argument(help: "A rule id to explain.")
+    var id: String?
+
+    func run() throws {
+        let descriptions = RuleRegistry.descriptions
+        guard let id else {
+            let width = descriptions.map(\.id.count).max() ?? 0
+            for rule in descriptions {
+                let padded = rule.id.padding(toLength: width, withPad: " ", startingAt: 0)
+                let severity = rule.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+                print("\(padded)  \(severity)  \(rule.summary)")
+            }
+            return
+        }
+        guard let rule = descriptions.first(where: { $0.id == id }) else {
+            throw ValidationError("no rule named '\(id)'; `buildx-doctor rules` lists them")
+        }
+        print("\(rule.id) (\(rule.severity.rawValue))\n\n\(rule.summary)\n\n\(rule.explanation)\n\nMore: \(rule.helpURI)")
+    }
+}
+
+private func standardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
