@@ -41,7 +41,7 @@ public struct Checker: Sendable {
             }
             return isExplicit ? .skipped(file.path) : .ignored
         }
-        let plan = GitHubActionsFrontend.plan(root!, kind: kind, file: file)
+        let plan = GitHubActionsFrontend.plan(root!, kind: kind, file: file, localActions: LocalActionLoader(forFileAt: file.path))
         return .checked(file, kind: kind, diagnostics: rules.flatMap { $0.check(plan) })
     }
 

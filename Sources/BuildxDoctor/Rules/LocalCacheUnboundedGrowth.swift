@@ -8,8 +8,8 @@ struct LocalCacheUnboundedGrowth: Rule {
         summary: "A local cache export whose directory is never rotated, so old blobs pile up.",
         explanation: """
             `type=local` cache writes new blobs into its directory and never deletes old ones. Exporting \
-            into the directory the build imports from (and that actions/cache saves) makes it grow on every \
-            run until the 10 GB Actions cache quota or the runner's disk runs out.
+            into a directory that actions/cache restored and saves again makes it grow on every run until \
+            the 10 GB Actions cache quota or the runner's disk runs out.
 
             The documented pattern exports into a new directory and then replaces the old one:
 
@@ -121,20 +121,22 @@ struct LocalCacheUnboundedGrowth: Rule {
                         writtenPath(of: "src", in: $0, entry: importEntry)
                     }
                 }
-                if sources.contains(destination) {
+                let name = lastComponent(destination)
+                let restore = name.flatMap { restoringCacheStep($0, before: step, in: job) }
+                if sources.contains(destination), restore != nil {
                     return description.diagnostic(
                         "this local cache export writes into `\(destination)`, the directory it imports from: new blobs are added on every run and old ones are never removed, so the cache grows without bound",
                         at: entry.span,
                         help: "export to a new directory (`dest=\(destination)-new`) and add a step after the build that runs `rm -rf \(destination) && mv \(destination)-new \(destination)`")
                 }
-                guard let name = lastComponent(destination), !isRotated(name, after: step, in: job) else { return nil }
+                guard let name, !sources.contains(destination), !isRotated(name, after: step, in: job) else { return nil }
                 if let source = sources.first {
                     return description.diagnostic(
                         "this local cache export into `\(destination)` is never rotated: no later step replaces the imported `\(source)` with it, so the next build does not read the cache this one writes",
                         at: entry.span,
                         help: "add a step after the build that runs `rm -rf \(source) && mv \(destination) \(source)`")
                 }
-                guard let restore = restoringCacheStep(name, before: step, in: job) else { return nil }
+                guard let restore else { return nil }
                 return description.diagnostic(
                     "this local cache export writes into `\(destination)`, which the actions/cache step at line \(restore.span.start.line) restores: old blobs are never removed, so the cache grows on every run",
                     at: entry.span,
@@ -167,8 +169,7 @@ struct LocalCacheUnboundedGrowth: Rule {
 
     private func restoringCacheStep(_ name: String, before step: Step, in job: Job) -> Step? {
         job.steps.first { earlier in
-            earlier.index < step.index && earlier.action?.repository == "actions/cache"
-                && earlier.restoredPaths.contains { $0.contains(name) }
+            earlier.index < step.index && earlier.restoredPaths.contains { $0.contains(name) }
         }
     }
 }

@@ -3,17 +3,24 @@ import BuildxModel
 
 /// Turns a GitHub Actions workflow or composite action into a build plan.
 public enum GitHubActionsFrontend {
-    /// Which kind of GitHub Actions file `root` is, judged by content: a workflow has `jobs`, a
-    /// composite action has `runs.using: composite`.
+    /// Which kind of GitHub Actions file `root` is, judged by content: a workflow has `jobs` and `on`
+    /// (or jobs with `runs-on`/`uses`, which CircleCI's `jobs` never have); a composite action has
+    /// `runs.using: composite`.
     public static func kind(of root: YAMLNode?) -> FileKind? {
         guard let mapping = root?.mapping else { return nil }
-        if mapping["jobs"]?.mapping != nil { return .githubWorkflow }
+        if let jobs = mapping["jobs"]?.mapping {
+            let hasTrigger = mapping.entry("on") != nil
+            let hasGitHubJobs = jobs.entries.contains { $0.value.mapping?["runs-on"] != nil || $0.value.mapping?["uses"] != nil }
+            if hasTrigger || hasGitHubJobs { return .githubWorkflow }
+        }
         if let runs = mapping["runs"]?.mapping, runs["using"]?.string == "composite" { return .githubCompositeAction }
         return nil
     }
 
-    public static func plan(_ root: YAMLNode, kind: FileKind, file: SourceFile) -> BuildPlan {
-        let reader = Reader(file: file)
+    public static func plan(
+        _ root: YAMLNode, kind: FileKind, file: SourceFile, localActions: LocalActionLoader = LocalActionLoader(repositoryRoot: nil)
+    ) -> BuildPlan {
+        let reader = Reader(file: file, localActions: localActions, depth: 0)
         let jobs: [Job]
         switch kind {
         case .githubWorkflow: jobs = reader.workflowJobs(root.mapping)
@@ -26,6 +33,9 @@ public enum GitHubActionsFrontend {
 /// Reads jobs and steps out of the YAML tree of one file.
 private struct Reader {
     let file: SourceFile
+    let localActions: LocalActionLoader
+    /// How many local actions deep this reader is; bounds cycles of actions that use each other.
+    let depth: Int
 
     func workflowJobs(_ workflow: YAMLMapping?) -> [Job] {
         guard let jobs = workflow?["jobs"]?.mapping else { return [] }
@@ -106,6 +116,9 @@ private struct Reader {
         let action = ActionReference(parsing: uses.value, span: uses.valueSpan(in: file))
         let inputReader = ActionInputs(mapping: inputs, file: file)
         var change = KnownActions.builderChange(of: action, inputs: inputReader)
+        if case .local(let path) = action.kind, let local = localActionChange(path) {
+            change = local
+        }
         var build: BuildInvocation?
         if KnownActions.isBuildPushAction(action) {
             build = inputReader.buildInvocation(at: action.span, builderFromEnv: env["BUILDX_BUILDER"])
@@ -114,6 +127,17 @@ private struct Reader {
         return Step(
             index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition, action: action,
             builderChange: change, build: build, restoredPaths: KnownActions.restoredPaths(of: action, inputs: inputReader))
+    }
+
+    /// What a local composite action does to the builder: the last change among its own steps, or no
+    /// change (`.some(nil)`); `nil` when the action cannot be read, leaving the caller's guess in place.
+    private func localActionChange(_ path: String) -> BuilderChange?? {
+        guard depth < 4, let (actionFile, root) = localActions.load(path),
+            GitHubActionsFrontend.kind(of: root) == .githubCompositeAction
+        else { return nil }
+        let reader = Reader(file: actionFile, localActions: localActions, depth: depth + 1)
+        let steps = reader.compositeJob(root.mapping).first?.steps ?? []
+        return .some(steps.last(where: { $0.builderChange != nil })?.builderChange)
     }
 
     /// `if:` may be written with or without `${{ }}`; both mean the same condition.

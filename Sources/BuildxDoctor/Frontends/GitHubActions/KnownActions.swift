@@ -8,9 +8,11 @@ enum KnownActions {
         return action.majorVersion.map { $0 >= 2 } ?? true
     }
 
-    /// The directories actions/cache (or its `restore` sub-action) brings back: one per line of `path:`.
+    /// The directories a cache action brings back: one per line of `path:`. actions/cache and its
+    /// drop-in forks (`buildjet/cache`, `useblacksmith/cache`, …) are all named `<owner>/cache`.
     static func restoredPaths(of action: ActionReference, inputs: ActionInputs) -> [String] {
-        guard action.repository == "actions/cache", let path = inputs.scalar("path")?.value else { return [] }
+        guard let repository = action.repository, repository.hasSuffix("/cache"), let path = inputs.scalar("path")?.value
+        else { return [] }
         if case .repository(_, _, let subpath?, _) = action.kind, subpath != "restore" { return [] }
         return path.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
     }
@@ -22,7 +24,7 @@ enum KnownActions {
     ]
 
     /// Words in an action's name that suggest it may set up a builder or a Docker Engine.
-    private static let builderWords = ["buildx", "buildkit", "builder", "docker", "depot", "container"]
+    private static let builderWords = ["buildx", "buildkit", "builder", "docker", "depot"]
 
     static func builderChange(of action: ActionReference, inputs: ActionInputs) -> BuilderChange? {
         switch action.kind {
