@@ -68,13 +68,14 @@ extension YAMLScalar {
         return lower..<upper
     }
 
-    /// The first content line of a block scalar and its indentation in bytes.
+    /// The line a block scalar's value starts on (the one after its indicator; leading blank lines are
+    /// part of the value) and the indentation of its content, taken from the first non-blank line.
     private func blockContentStart(in file: SourceFile) -> (line: Int, indent: Int)? {
         var line = start.line + 1
         while line <= file.lineCount {
             let bytes = file.bytes[file.byteRange(ofLine: line)]
             let indent = bytes.prefix { $0 == UInt8(ascii: " ") }.count
-            if indent < bytes.count { return (line, indent) }
+            if indent < bytes.count { return (start.line + 1, indent) }
             line += 1
         }
         return nil
