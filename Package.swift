@@ -24,7 +24,7 @@ let package = Package(
         .testTarget(name: "BuildxModelTests", dependencies: ["BuildxModel"]),
         .testTarget(
             name: "BuildxDoctorTests",
-            dependencies: ["BuildxDoctor", "BuildxModel"],
+            dependencies: ["BuildxDoctor", "BuildxModel", "buildx-doctor"],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -15,12 +15,7 @@ public struct Checker: Sendable {
     /// Checks every file under `paths`.
     public func check(paths: [String]) -> CheckReport {
         let (candidates, missing) = FileDiscovery.candidates(in: paths)
-        var report = CheckReport()
-        report.inputErrors = missing
-        let results = ConcurrentMap.map(candidates) { check(candidate: $0) }
-        for result in results { report.add(result) }
-        report.sort()
-        return report
+        return CheckReport(results: ConcurrentMap.map(candidates) { check(candidate: $0) }, inputErrors: missing)
     }
 
     /// Checks one file that is already in memory.
@@ -98,19 +93,27 @@ public struct CheckReport: Sendable {
         public let kind: FileKind
     }
 
-    public internal(set) var files: [CheckedFile] = []
+    public private(set) var files: [CheckedFile] = []
     /// Sorted by path, line and column.
-    public internal(set) var diagnostics: [Diagnostic] = []
-    public internal(set) var skipped: [String] = []
-    public internal(set) var inputErrors: [InputError] = []
+    public private(set) var diagnostics: [Diagnostic] = []
+    public private(set) var skipped: [String] = []
+    public private(set) var inputErrors: [InputError] = []
     /// The checked files by path, for reporters that quote source lines.
-    public internal(set) var sources: [String: SourceFile] = [:]
+    public private(set) var sources: [String: SourceFile] = [:]
 
-    public init() {}
+    /// Collects per-file results; diagnostics end up sorted by path, line and column.
+    public init(results: [FileResult], inputErrors: [InputError] = []) {
+        self.inputErrors = inputErrors
+        for result in results { add(result) }
+        diagnostics.sort { a, b in
+            (a.span.path, a.span.start.line, a.span.start.column, a.rule)
+                < (b.span.path, b.span.start.line, b.span.start.column, b.rule)
+        }
+    }
 
     public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
 
-    mutating func add(_ result: FileResult) {
+    private mutating func add(_ result: FileResult) {
         switch result {
         case .checked(let file, let kind, let diagnostics):
             files.append(CheckedFile(path: file.path, kind: kind))
@@ -119,13 +122,6 @@ public struct CheckReport: Sendable {
         case .skipped(let path): skipped.append(path)
         case .ignored: break
         case .unreadable(let error): inputErrors.append(error)
-        }
-    }
-
-    mutating func sort() {
-        diagnostics.sort { a, b in
-            (a.span.path, a.span.start.line, a.span.start.column, a.rule)
-                < (b.span.path, b.span.start.line, b.span.start.column, b.rule)
         }
     }
 }

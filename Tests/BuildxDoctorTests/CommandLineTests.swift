@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+/// The result of running the built `buildx-doctor`.
+struct CommandResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// The executable next to the test bundle (SwiftPM builds it because the test target depends on it).
+let executable: URL = {
+    let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("buildx-doctor")
+    if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+    return packageRoot.appendingPathComponent(".build/debug/buildx-doctor")
+}()
+
+func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = packageRoot) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    let out = stdout.fileHandleForReading.readDataToEndOfFile()
+    let err = stderr.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+        stderr: String(decoding: err, as: UTF8.self))
+}
+
+/// A scratch folder removed after the test.
+func temporaryFolder() throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bxd-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+}
+
+@Suite("Command line")
+struct CommandLineTests {
+    @Test func examplesFailAndTheFixedOnePasses() throws {
+        let failing = try run(["check", "Examples/failing"])
+        #expect(failing.status == 1)
+        #expect(failing.stdout.contains("Examples/failing/.github/workflows/build.yml:50:13: error:"))
+        let fixed = try run(["check", "Examples/fixed"])
+        #expect(fixed.status == 0, "\(fixed.stdout)")
+        #expect(fixed.stdout == "0 errors, 0 warnings, 0 info in 1 file\n")
+    }
+
+    @Test func checkIsTheDefaultCommandAndDotTheDefaultPath() throws {
+        let result = try run([], in: packageRoot.appendingPathComponent("Examples/fixed"))
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("in 1 file"))
+    }
+
+    @Test(arguments: [("error", Int32(1)), ("warning", 1), ("info", 1), ("never", 0)])
+    func failOnDecidesTheExitStatus(_ level: String, _ expected: Int32) throws {
+        #expect(try run(["check", "--fail-on", level, "Examples/failing"]).status == expected)
+    }
+
+    @Test func warningsAloneDoNotFailWithFailOnError() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("ci.yml")
+        try "on: push\njobs:\n  b:\n    runs-on: self-hosted\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=gha\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect(try run(["check", "--fail-on", "error", file.path]).status == 0)
+        #expect(try run(["check", file.path]).status == 1)
+    }
+
+    @Test func badInputIsNamedAndTheRestIsStillChecked() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let binary = folder.appendingPathComponent("binary.yml")
+        try Data([0x6F, 0x6E, 0x3A, 0x00, 0x01]).write(to: binary)
+        let broken = folder.appendingPathComponent("broken.yml")
+        try "on: push\njobs:\n  b: [\n".write(to: broken, atomically: true, encoding: .utf8)
+        let script = folder.appendingPathComponent("build.sh")
+        try "docker buildx build --cache-to type=gha .\n".write(to: script, atomically: true, encoding: .utf8)
+
+        let result = try run(["check", binary.path, "missing.yml", broken.path, script.path, "Examples/failing", "--format", "json"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(binary.path):1: not a text file"))
+        #expect(result.stderr.contains("missing.yml: no such file or directory"))
+        #expect(result.stderr.contains("skipped \(script.path): not a GitHub Actions workflow"))
+        #expect(result.stdout.contains(#""rule":"yaml-syntax""#))
+        #expect(result.stdout.contains(#""rule":"cache-export-unsupported-by-driver""#))
+    }
+
+    @Test func skippedFilesDoNotChangeTheExitStatus() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let compose = folder.appendingPathComponent("compose.yml")
+        try "services:\n  app:\n    build: .\n".write(to: compose, atomically: true, encoding: .utf8)
+        let result = try run(["check", compose.path])
+        #expect(result.status == 0)
+        #expect(result.stderr == "buildx-doctor: skipped \(compose.path): not a GitHub Actions workflow or composite action\n")
+    }
+
+    @Test func usageErrorsExitWithTwo() throws {
+        #expect(try run(["check", "--format", "xml"]).status == 2)
+        #expect(try run(["check", "--no-such-flag"]).status == 2)
+        #expect(try run(["rules", "no-such-rule"]).status == 2)
+    }
+
+    @Test func rulesListsAndExplains() throws {
+        let list = try run(["rules"])
+        #expect(list.status == 0)
+        for id in ["cache-export-unsupported-by-driver", "multi-platform-unsupported-by-driver", "cache-spec-invalid",
+            "cache-type-unknown", "cache-attribute-missing", "local-cache-unbounded-growth", "yaml-syntax"]
+        {
+            #expect(list.stdout.contains(id))
+        }
+        let explanation = try run(["rules", "cache-export-unsupported-by-driver"])
+        #expect(explanation.stdout.contains("Cache export is not supported for the docker driver."))
+    }
+
+    @Test func versionAndHelp() throws {
+        #expect(try run(["--version"]).stdout == "0.1.0\n")
+        #expect(try run(["--help"]).status == 0)
+    }
+
+    @Test func noColorWhenNotATerminal() throws {
+        #expect(!(try run(["check", "Examples/failing"]).stdout.contains("\u{1B}[")))
+    }
+
+    @Test(arguments: ["json", "sarif", "github"])
+    func everyFormatRenders(_ format: String) throws {
+        let result = try run(["check", "--format", format, "Examples/failing"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("cache-export-unsupported-by-driver"))
+    }
+}
