@@ -7,7 +7,7 @@ public enum Expression {
 
     /// Whether `text` contains an expression.
     public static func occurs(in text: String) -> Bool {
-        text.utf8.firstRange(of: "${{".utf8) != nil
+        text.containsText("${{")
     }
 
     /// `text` with every expression (an unterminated one runs to the end) replaced by mask bytes.

@@ -162,14 +162,14 @@ struct LocalCacheUnboundedGrowth: Rule {
     /// A later `run:` step that moves, removes or copies the directory counts as rotation.
     private func isRotated(_ name: String, after step: Step, in job: Job) -> Bool {
         job.steps.contains { later in
-            guard later.index > step.index, let script = later.script?.text, script.contains(name) else { return false }
-            return ["mv ", "rm ", "rsync ", "cp "].contains(where: script.contains)
+            guard later.index > step.index, let script = later.script?.text, script.containsText(name) else { return false }
+            return ["mv ", "rm ", "rsync ", "cp "].contains(where: script.containsText)
         }
     }
 
     private func restoringCacheStep(_ name: String, before step: Step, in job: Job) -> Step? {
         job.steps.first { earlier in
-            earlier.index < step.index && earlier.restoredPaths.contains { $0.contains(name) }
+            earlier.index < step.index && earlier.restoredPaths.contains { $0.containsText(name) }
         }
     }
 }

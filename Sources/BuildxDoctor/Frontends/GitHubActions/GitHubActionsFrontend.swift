@@ -1,4 +1,3 @@
-import Foundation
 import BuildxModel
 
 /// Turns a GitHub Actions workflow or composite action into a build plan.
@@ -142,9 +141,9 @@ private struct Reader {
 
     /// `if:` may be written with or without `${{ }}`; both mean the same condition.
     private func normalizedCondition(_ text: String) -> String {
-        var condition = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var condition = text.trimmingWhitespace()
         if condition.hasPrefix("${{"), condition.hasSuffix("}}") {
-            condition = String(condition.dropFirst(3).dropLast(2)).trimmingCharacters(in: .whitespacesAndNewlines)
+            condition = String(condition.dropFirst(3).dropLast(2)).trimmingWhitespace()
         }
         return condition
     }

@@ -36,7 +36,7 @@ enum KnownActions {
             guard let repository = action.repository else { return nil }
             if repository == "docker/setup-buildx-action" { return setupBuildx(inputs) }
             if builderNeutral.contains(repository) || repository.hasPrefix("actions/") { return nil }
-            if builderWords.contains(where: repository.contains) {
+            if builderWords.contains(where: repository.containsText) {
                 return .unknown(reason: "`\(action.text)` may set up a builder or a Docker Engine")
             }
             return nil

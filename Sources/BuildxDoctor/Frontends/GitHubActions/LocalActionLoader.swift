@@ -4,29 +4,42 @@ import Foundation
 /// buildx counts as a setup step. Paths are relative to the repository root, found as the folder that
 /// holds `.github`.
 public struct LocalActionLoader: Sendable {
-    public let repositoryRoot: String?
-
-    public init(repositoryRoot: String?) {
-        self.repositoryRoot = repositoryRoot
+    private enum Root: Sendable {
+        case folder(String?)
+        /// Found only when a local action is met: most files have none, and the search touches the disk.
+        case besideFile(String)
     }
 
-    /// The repository root for a file: the nearest ancestor folder with a `.github` folder in it.
+    private let root: Root
+
+    public init(repositoryRoot: String?) {
+        root = .folder(repositoryRoot)
+    }
+
+    /// Loads actions relative to the repository that holds the file at `path`.
     public init(forFileAt path: String) {
-        var directory = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL
-        var root: String?
-        for _ in 0..<32 {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(".github").path, isDirectory: &isDirectory),
-                isDirectory.boolValue
-            {
-                root = directory.path
-                break
-            }
-            let parent = directory.deletingLastPathComponent()
-            if parent.path == directory.path { break }
-            directory = parent
+        root = .besideFile(path)
+    }
+
+    /// The repository root: given, or the nearest ancestor folder of the file with a `.github` folder in it.
+    var repositoryRoot: String? {
+        switch root {
+        case .folder(let folder): folder
+        case .besideFile(let path): Self.repositoryRoot(above: path)
         }
-        self.init(repositoryRoot: root)
+    }
+
+    private static func repositoryRoot(above path: String) -> String? {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var components = absolute.split(separator: "/").dropLast()
+        while true {
+            let directory = "/" + components.joined(separator: "/")
+            var status = stat()
+            let github = (directory == "/" ? "" : directory) + "/.github"
+            if stat(github, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { return directory }
+            guard !components.isEmpty else { return nil }
+            components.removeLast()
+        }
     }
 
     /// The action's metadata file, parsed, or `nil` when it cannot be found or read.

@@ -10,11 +10,15 @@ enum ShellBuilderCommands {
     ]
 
     static func change(in script: String) -> BuilderChange? {
+        // Most scripts mention none of these; checking first saves splitting them into lines.
+        let mentionsCreate = script.containsText("buildx create")
+        guard mentionsCreate || untraceable.contains(where: script.containsText) else { return nil }
         let commands = logicalLines(script)
-        if let line = commands.first(where: { line in untraceable.contains(where: line.contains) }) {
+        if let line = commands.first(where: { line in untraceable.contains(where: line.containsText) }) {
             return .unknown(reason: "the command `\(line.trimmingWhitespace())` may change the builder or the Docker Engine")
         }
-        guard let create = commands.last(where: { $0.contains("buildx create") }) else { return nil }
+        guard mentionsCreate, let create = commands.last(where: { $0.containsText("buildx create") })
+        else { return nil }
         let words = create.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         let driver: Value<Driver?>
         switch driverArgument(words) {
@@ -52,3 +56,4 @@ enum ShellBuilderCommands {
         return nil
     }
 }
+
