@@ -87,8 +87,19 @@ struct Rules: ParsableCommand {
     @Argument(help: "A rule id to explain.")
     var id: String?
 
+    @Option(help: ArgumentHelp("Write one Markdown page per rule into this folder.", valueName: "folder"))
+    var writeDocs: String?
+
     func run() throws {
         let descriptions = RuleRegistry.descriptions
+        if let folder = writeDocs {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for rule in descriptions {
+                let path = (folder as NSString).appendingPathComponent(RuleDocumentation.fileName(for: rule))
+                try RuleDocumentation.markdown(for: rule).write(toFile: path, atomically: true, encoding: .utf8)
+            }
+            return
+        }
         guard let id else {
             let width = descriptions.map(\.id.count).max() ?? 0
             for rule in descriptions {
