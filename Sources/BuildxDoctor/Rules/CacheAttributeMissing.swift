@@ -25,42 +25,32 @@ struct CacheAttributeMissing: Rule {
             """,
         helpURI: "https://docs.docker.com/build/cache/backends/",
         triggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: ↓type=local,dest=/tmp/.buildx-cache
-                          cache-to: |
-                            ↓type=local,src=/tmp/.buildx-cache
-                            ↓type=registry,mode=max
-                            ↓type=s3,bucket=ci-cache
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: ↓type=local,dest=/tmp/.buildx-cache
+                    cache-to: |
+                      ↓type=local,src=/tmp/.buildx-cache
+                      ↓type=registry,mode=max
+                      ↓type=s3,bucket=ci-cache
                 """)
         ],
         nonTriggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: |
-                            type=local,src=/tmp/.buildx-cache
-                            ghcr.io/acme/app:cache
-                          cache-to: |
-                            type=local,dest=/tmp/.buildx-cache-new
-                            type=registry,ref=${{ env.CACHE_REF }}
-                            type=s3,region=eu-west-1,bucket=ci-cache
-                            type=gha
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: |
+                      type=local,src=/tmp/.buildx-cache
+                      ghcr.io/acme/app:cache
+                    cache-to: |
+                      type=local,dest=/tmp/.buildx-cache-new
+                      type=registry,ref=${{ env.CACHE_REF }}
+                      type=s3,region=eu-west-1,bucket=ci-cache
+                      type=gha
                 """)
         ])
 

@@ -31,22 +31,17 @@ struct CacheExportUnsupportedByDriver: Rule {
             """,
         helpURI: "https://docs.docker.com/go/build-cache-backends/",
         triggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: actions/checkout@v4
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: |
-                            type=registry,ref=ghcr.io/acme/widget:cache
-                            type=local,src=/tmp/.buildx-cache
-                          cache-to: |
-                            ↓type=registry,ref=ghcr.io/acme/widget:cache,mode=max
-                            ↓type=local,dest=/tmp/.buildx-cache-new,mode=max
+                - uses: actions/checkout@v4
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: |
+                      type=registry,ref=ghcr.io/acme/widget:cache
+                      type=local,src=/tmp/.buildx-cache
+                    cache-to: |
+                      ↓type=registry,ref=ghcr.io/acme/widget:cache,mode=max
+                      ↓type=local,dest=/tmp/.buildx-cache-new,mode=max
                 """),
             RuleExample(
                 """
@@ -62,31 +57,21 @@ struct CacheExportUnsupportedByDriver: Rule {
                         with:
                           cache-to: ↓type=gha,mode=max
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                        with:
-                          use: false
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-to: ↓type=gha
+                - uses: docker/setup-buildx-action@v3
+                  with:
+                    use: false
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: ↓type=gha
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-to: ↓type=registry,ref=ghcr.io/acme/app:cache
-                      - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: ↓type=registry,ref=ghcr.io/acme/app:cache
+                - uses: docker/setup-buildx-action@v3
                 """),
             RuleExample(
                 """
@@ -117,59 +102,39 @@ struct CacheExportUnsupportedByDriver: Rule {
                 """),
         ],
         nonTriggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          push: true
-                          cache-from: type=gha
-                          cache-to: type=gha,mode=max
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    push: true
+                    cache-from: type=gha
+                    cache-to: type=gha,mode=max
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                        id: buildx
-                        with:
-                          use: false
-                      - uses: docker/build-push-action@v6
-                        with:
-                          builder: ${{ steps.buildx.outputs.name }}
-                          cache-to: type=local,dest=/tmp/cache
+                - uses: docker/setup-buildx-action@v3
+                  id: buildx
+                  with:
+                    use: false
+                - uses: docker/build-push-action@v6
+                  with:
+                    builder: ${{ steps.buildx.outputs.name }}
+                    cache-to: type=local,dest=/tmp/cache
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: type=registry,ref=ghcr.io/acme/app:latest
-                          cache-to: type=inline
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: type=registry,ref=ghcr.io/acme/app:latest
+                    cache-to: type=inline
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - run: docker buildx create --use --driver docker-container
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-to: ${{ github.event_name == 'push' && 'type=gha' || '' }}
+                - run: docker buildx create --use --driver docker-container
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: ${{ github.event_name == 'push' && 'type=gha' || '' }}
                 """),
             RuleExample(
                 """

@@ -24,48 +24,33 @@ struct CacheSpecInvalid: Rule {
             """,
         helpURI: "https://docs.docker.com/build/cache/backends/",
         triggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: ↓ref=ghcr.io/acme/app:cache
-                          cache-to: |
-                            ↓type=local,/tmp/.buildx-cache
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: ↓ref=ghcr.io/acme/app:cache
+                    cache-to: |
+                      ↓type=local,/tmp/.buildx-cache
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: ↓type=registry,ref=ghcr.io/acme/app:cache"
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: ↓type=registry,ref=ghcr.io/acme/app:cache"
                 """),
         ],
         nonTriggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: |
-                            ghcr.io/acme/app:cache
-                            type=local,src=/tmp/.buildx-cache
-                          cache-to: type=local,${{ inputs.cache-dest }}
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: |
+                      ghcr.io/acme/app:cache
+                      type=local,src=/tmp/.buildx-cache
+                    cache-to: type=local,${{ inputs.cache-dest }}
                 """)
         ])
 

@@ -16,34 +16,24 @@ struct CacheTypeUnknown: Rule {
             """,
         helpURI: "https://docs.docker.com/build/cache/backends/",
         triggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: ↓type=GHA
-                          cache-to: |
-                            ↓type=registery,ref=ghcr.io/acme/app:cache
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: ↓type=GHA
+                    cache-to: |
+                      ↓type=registery,ref=ghcr.io/acme/app:cache
                 """)
         ],
         nonTriggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: type=gha
-                          cache-to: type=${{ inputs.cache-type }},mode=max
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: type=gha
+                    cache-to: type=${{ inputs.cache-type }},mode=max
                 """)
         ])
 

@@ -27,85 +27,60 @@ struct LocalCacheUnboundedGrowth: Rule {
             """,
         helpURI: "https://docs.docker.com/build/ci/github-actions/cache/#local-cache",
         triggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: actions/cache@v4
-                        with:
-                          path: /tmp/.buildx-cache
-                          key: buildx-${{ github.sha }}
-                          restore-keys: buildx-
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: type=local,src=/tmp/.buildx-cache
-                          cache-to: ↓type=local,dest=/tmp/.buildx-cache,mode=max
+                - uses: actions/cache@v4
+                  with:
+                    path: /tmp/.buildx-cache
+                    key: buildx-${{ github.sha }}
+                    restore-keys: buildx-
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: type=local,src=/tmp/.buildx-cache
+                    cache-to: ↓type=local,dest=/tmp/.buildx-cache,mode=max
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: type=local,src=${{ runner.temp }}/.buildx-cache
-                          cache-to: ↓type=local,dest=${{ runner.temp }}/.buildx-cache-new,mode=max
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: type=local,src=${{ runner.temp }}/.buildx-cache
+                    cache-to: ↓type=local,dest=${{ runner.temp }}/.buildx-cache-new,mode=max
                 """),
         ],
         nonTriggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: type=local,src=/tmp/.buildx-cache
-                          cache-to: type=local,dest=/tmp/.buildx-cache-new,mode=max
-                      - name: Move cache
-                        run: |
-                          rm -rf /tmp/.buildx-cache
-                          mv /tmp/.buildx-cache-new /tmp/.buildx-cache
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: type=local,src=/tmp/.buildx-cache
+                    cache-to: type=local,dest=/tmp/.buildx-cache-new,mode=max
+                - name: Move cache
+                  run: |
+                    rm -rf /tmp/.buildx-cache
+                    mv /tmp/.buildx-cache-new /tmp/.buildx-cache
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                        with:
-                          version: v0.36.1
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-from: type=local,src=/tmp/.buildx-cache
-                          cache-to: type=local,dest=/tmp/.buildx-cache,mode=max,reset=true
+                - uses: docker/setup-buildx-action@v3
+                  with:
+                    version: v0.36.1
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: type=local,src=/tmp/.buildx-cache
+                    cache-to: type=local,dest=/tmp/.buildx-cache,mode=max,reset=true
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          cache-to: type=local,dest=/tmp/cache-artifact
-                      - uses: actions/upload-artifact@v4
-                        with:
-                          path: /tmp/cache-artifact
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: type=local,dest=/tmp/cache-artifact
+                - uses: actions/upload-artifact@v4
+                  with:
+                    path: /tmp/cache-artifact
                 """),
         ])
 

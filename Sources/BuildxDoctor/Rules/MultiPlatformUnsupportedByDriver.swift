@@ -19,68 +19,43 @@ struct MultiPlatformUnsupportedByDriver: Rule {
             """,
         helpURI: "https://docs.docker.com/go/build-multi-platform/",
         triggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-qemu-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          platforms: ↓linux/amd64,linux/arm64
-                          push: true
+                - uses: docker/setup-qemu-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    platforms: ↓linux/amd64,linux/arm64
+                    push: true
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/build-push-action@v6
-                        with:
-                          platforms: |
-                            ↓linux/amd64
-                            linux/arm64
+                - uses: docker/build-push-action@v6
+                  with:
+                    platforms: |
+                      ↓linux/amd64
+                      linux/arm64
                 """),
         ],
         nonTriggeringExamples: [
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/setup-qemu-action@v3
-                      - uses: docker/setup-buildx-action@v3
-                      - uses: docker/build-push-action@v6
-                        with:
-                          platforms: linux/amd64,linux/arm64
+                - uses: docker/setup-qemu-action@v3
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    platforms: linux/amd64,linux/arm64
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/build-push-action@v6
-                        with:
-                          platforms: ${{ matrix.platform }}
+                - uses: docker/build-push-action@v6
+                  with:
+                    platforms: ${{ matrix.platform }}
                 """),
-            RuleExample(
+            RuleExample.steps(
                 """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - uses: docker/build-push-action@v6
-                        with:
-                          platforms: linux/amd64
+                - uses: docker/build-push-action@v6
+                  with:
+                    platforms: linux/amd64
                 """),
         ])
 

@@ -78,6 +78,13 @@ public struct RuleExample: Sendable {
 
     /// The marker that stands before the text a finding must point at.
     public static let marker: Character = "↓"
+
+    /// A workflow with one job `build` on `runsOn` whose steps are `steps` (written without indentation).
+    public static func steps(_ steps: String, runsOn: String = "ubuntu-latest") -> RuleExample {
+        let indented = steps.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : "      " + $0 }.joined(separator: "\n")
+        return RuleExample("on: push\njobs:\n  build:\n    runs-on: \(runsOn)\n    steps:\n" + indented)
+    }
 }
 
 /// A check over a build plan. One rule per file; rules read only the plan.
