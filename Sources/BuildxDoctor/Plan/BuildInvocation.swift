@@ -7,14 +7,24 @@ public struct BuildInvocation: Sendable {
     public let selection: BuilderSelection
     /// Decided by `BuilderSimulation` from the steps before the build.
     public internal(set) var builder: BuilderState
+    /// The buildx version a setup step before the build pinned (`version:`), if any.
+    public internal(set) var buildxVersion: WrittenText?
     public let cacheImports: [CacheEntry]
     public let cacheExports: [CacheEntry]
     /// The requested platforms, `nil` when none is requested.
     public let platforms: PlatformList?
+    /// What the build does with its result besides caching.
+    public let result: BuildResult
+    /// Attestation requests (`provenance`, `sbom`, `attests`) as written; `false` values are left out.
+    public let attestations: [WrittenText]
+    /// The text that tells this build's image apart from others (context, file, target, tags, build args),
+    /// used to see whether two builds make the same image.
+    public let identity: String
 
     public init(
         span: Span, selection: BuilderSelection, builder: BuilderState = .unknown(reason: "not simulated"),
-        cacheImports: [CacheEntry], cacheExports: [CacheEntry], platforms: PlatformList?
+        cacheImports: [CacheEntry], cacheExports: [CacheEntry], platforms: PlatformList?,
+        result: BuildResult = BuildResult(), attestations: [WrittenText] = [], identity: String = ""
     ) {
         self.span = span
         self.selection = selection
@@ -22,10 +32,51 @@ public struct BuildInvocation: Sendable {
         self.cacheImports = cacheImports
         self.cacheExports = cacheExports
         self.platforms = platforms
+        self.result = result
+        self.attestations = attestations
+        self.identity = identity
     }
 
     /// Imports and exports together.
     public var cacheEntries: [CacheEntry] { cacheImports + cacheExports }
+}
+
+/// Where a build's image goes.
+public struct BuildResult: Sendable {
+    /// `push: true`, or an expression.
+    public let push: Value<Bool>?
+    /// `load: true`, or an expression.
+    public let load: WrittenFlag?
+    /// `outputs` entries, parsed where they are literal.
+    public let outputs: [(written: WrittenText, spec: OutputSpec?)]
+    /// `tags`, each known or an expression.
+    public let tags: [(value: Value<String>, span: Span)]
+
+    public init(
+        push: Value<Bool>? = nil, load: WrittenFlag? = nil, outputs: [(written: WrittenText, spec: OutputSpec?)] = [],
+        tags: [(value: Value<String>, span: Span)] = []
+    ) {
+        self.push = push
+        self.load = load
+        self.outputs = outputs
+        self.tags = tags
+    }
+
+    /// Whether the image is pushed for sure (`push: true` or an image output with `push=true`).
+    public var pushes: Bool {
+        push == .known(true) || outputs.contains { $0.spec?.type == "image" && $0.spec?.attributes["push"] == "true" }
+    }
+}
+
+/// A boolean input with where it is written.
+public struct WrittenFlag: Sendable {
+    public let value: Value<Bool>
+    public let span: Span
+
+    public init(value: Value<Bool>, span: Span) {
+        self.value = value
+        self.span = span
+    }
 }
 
 /// The platforms a build targets, each known or unknown.

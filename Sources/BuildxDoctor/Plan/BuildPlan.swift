@@ -6,11 +6,14 @@ public struct BuildPlan: Sendable {
     public let file: SourceFile
     public let kind: FileKind
     public let jobs: [Job]
+    /// The events that start the workflow (`push`, `pull_request`, …); empty for composite actions.
+    public let triggers: Set<String>
 
-    public init(file: SourceFile, kind: FileKind, jobs: [Job]) {
+    public init(file: SourceFile, kind: FileKind, jobs: [Job], triggers: Set<String> = []) {
         self.file = file
         self.kind = kind
         self.jobs = jobs
+        self.triggers = triggers
     }
 
     /// Every build in the file with the job it belongs to, in source order.
@@ -35,13 +38,56 @@ public struct Job: Sendable {
     public let steps: [Step]
     /// The reusable workflow the job calls instead of running steps (`jobs.<id>.uses`).
     public let calledWorkflow: String?
+    /// The token permissions declared for the job (its own block, else the workflow's); `nil` when
+    /// neither declares any, so the repository's default applies.
+    public let permissions: Permissions?
+    /// The job's `if:` condition.
+    public let condition: String?
+    /// Whether the job runs once per combination of a `strategy.matrix`.
+    public let hasMatrix: Bool
 
-    public init(id: String, span: Span, host: RunnerHost, steps: [Step], calledWorkflow: String? = nil) {
+    public init(
+        id: String, span: Span, host: RunnerHost, steps: [Step], calledWorkflow: String? = nil,
+        permissions: Permissions? = nil, condition: String? = nil, hasMatrix: Bool = false
+    ) {
         self.id = id
         self.span = span
         self.host = host
         self.steps = steps
         self.calledWorkflow = calledWorkflow
+        self.permissions = permissions
+        self.condition = condition
+        self.hasMatrix = hasMatrix
+    }
+}
+
+/// A `permissions:` block of the job token.
+public struct Permissions: Sendable {
+    public enum Grant: Sendable, Equatable {
+        /// `read-all` or `write-all`.
+        case all(String)
+        /// `scope: level` pairs; scopes not named get no access.
+        case scopes([String: String])
+        /// An expression.
+        case unknown
+    }
+
+    public let grant: Grant
+    /// The `permissions` key.
+    public let span: Span
+
+    public init(grant: Grant, span: Span) {
+        self.grant = grant
+        self.span = span
+    }
+
+    /// Whether the block certainly withholds `write` on `scope`.
+    public func lacksWrite(_ scope: String) -> Bool {
+        switch grant {
+        case .all(let level): level != "write-all"
+        case .scopes(let scopes): scopes[scope] != "write"
+        case .unknown: false
+        }
     }
 }
 
@@ -86,11 +132,16 @@ public struct Step: Sendable {
     public let script: Script?
     /// Directories a CI cache step restores before later steps (actions/cache `path:`), as written.
     public let restoredPaths: [String]
+    /// The names of the inputs the step passes to its action (`with:` keys), with their spans.
+    public let inputs: [WrittenText]
+    /// The registry login the step performs, if it logs in.
+    public let registryLogin: RegistryLogin?
 
     public init(
         index: Int, span: Span, id: String? = nil, name: String? = nil, condition: String? = nil,
         action: ActionReference? = nil, builderChange: BuilderChange? = nil, build: BuildInvocation? = nil,
-        script: Script? = nil, restoredPaths: [String] = []
+        script: Script? = nil, restoredPaths: [String] = [], inputs: [WrittenText] = [],
+        registryLogin: RegistryLogin? = nil
     ) {
         self.index = index
         self.span = span
@@ -102,13 +153,29 @@ public struct Step: Sendable {
         self.build = build
         self.script = script
         self.restoredPaths = restoredPaths
+        self.inputs = inputs
+        self.registryLogin = registryLogin
     }
 
     /// A copy with the build's builder decided by the simulation.
     func with(build: BuildInvocation?) -> Step {
         Step(
             index: index, span: span, id: id, name: name, condition: condition, action: action,
-            builderChange: builderChange, build: build, script: script, restoredPaths: restoredPaths)
+            builderChange: builderChange, build: build, script: script, restoredPaths: restoredPaths, inputs: inputs,
+            registryLogin: registryLogin)
+    }
+}
+
+/// A login to a container registry.
+public struct RegistryLogin: Sendable {
+    /// The registry host (`docker.io` when none is named), or `nil` when it is an expression.
+    public let registry: String?
+    /// Whether the password is the job's own `GITHUB_TOKEN`.
+    public let usesJobToken: Bool
+
+    public init(registry: String?, usesJobToken: Bool) {
+        self.registry = registry
+        self.usesJobToken = usesJobToken
     }
 }
 

@@ -24,19 +24,55 @@ public struct Builder: Sendable {
 
     public let possibleDrivers: [Driver]
     public let origin: Origin
+    /// The BuildKit image the builder runs (`driver-opts: image=…`), when one is given.
+    public let buildkitImage: WrittenText?
 
-    public init(possibleDrivers: [Driver], origin: Origin) {
+    public init(possibleDrivers: [Driver], origin: Origin, buildkitImage: WrittenText? = nil) {
         self.possibleDrivers = possibleDrivers
         self.origin = origin
+        self.buildkitImage = buildkitImage
+    }
+}
+
+/// A value as written in the file, with where.
+public struct WrittenText: Sendable, Equatable {
+    public let text: String
+    public let span: Span
+
+    public init(text: String, span: Span) {
+        self.text = text
+        self.span = span
+    }
+}
+
+/// A step that sets up buildx: the builder it creates and the tools it pins.
+public struct BuilderSetup: Sendable {
+    /// `nil` inside for the docker driver, which is the runner's Docker Engine rather than a new BuildKit.
+    public let driver: Value<Driver?>
+    /// false for setup-buildx-action `use: false`: later builds reach the builder only by name.
+    public let makesCurrent: Bool
+    public let driverSpan: Span?
+    /// The buildx version the step installs for the rest of the job (`version:`).
+    public let buildxVersion: WrittenText?
+    /// The BuildKit image of the builder (`driver-opts: image=…`).
+    public let buildkitImage: WrittenText?
+
+    public init(
+        driver: Value<Driver?>, makesCurrent: Bool, driverSpan: Span? = nil, buildxVersion: WrittenText? = nil,
+        buildkitImage: WrittenText? = nil
+    ) {
+        self.driver = driver
+        self.makesCurrent = makesCurrent
+        self.driverSpan = driverSpan
+        self.buildxVersion = buildxVersion
+        self.buildkitImage = buildkitImage
     }
 }
 
 /// How a step changes the job's builder.
 public enum BuilderChange: Sendable {
-    /// Creates a builder. `driver` is `nil` for the docker driver, which is the runner's Docker Engine
-    /// rather than a new BuildKit. With `makesCurrent` false (setup-buildx-action `use: false`) later
-    /// builds only reach it by name.
-    case create(driver: Value<Driver?>, makesCurrent: Bool, driverSpan: Span?)
+    /// Creates a builder (or, with the docker driver, names the Docker Engine's own).
+    case create(BuilderSetup)
     /// Changes the builder or the Docker Engine in a way the plan cannot follow.
     case unknown(reason: String)
 }

@@ -10,12 +10,13 @@ public enum BuilderSimulation {
     public static func run(_ steps: [Step], on host: RunnerHost) -> [Step] {
         guard let stores = host.possibleImageStores else {
             let reason = "a composite action builds on its caller's builder"
-            return steps.map { $0.with(build: $0.build.map { decided($0, .unknown(reason: reason)) }) }
+            return steps.map { $0.with(build: $0.build.map { decided($0, .unknown(reason: reason), buildxVersion: nil) }) }
         }
         let engineDrivers = stores.map(Driver.docker)
         var current = BuilderState.known(Builder(possibleDrivers: engineDrivers, origin: .runnerDefault))
         var createdByStepID: [String: BuilderState] = [:]
         var conditional: (condition: String, state: BuilderState)?
+        var buildxVersion: WrittenText?
 
         return steps.map { step in
             var result = step
@@ -32,21 +33,23 @@ public enum BuilderSimulation {
                 case .other(let text, _):
                     state = .unknown(reason: "the build names the builder `\(text)`")
                 }
-                result = step.with(build: decided(build, state))
+                result = step.with(build: decided(build, state, buildxVersion: buildxVersion))
             }
             guard let change = step.builderChange else { return result }
             let created: BuilderState
             switch change {
-            case .create(let driver, let makesCurrent, _):
-                switch driver {
+            case .create(let setup):
+                if let version = setup.buildxVersion { buildxVersion = version }
+                switch setup.driver {
                 case .known(let driver):
                     let drivers = driver.map { [$0] } ?? engineDrivers
-                    created = .known(Builder(possibleDrivers: drivers, origin: .step(index: step.index)))
+                    created = .known(
+                        Builder(possibleDrivers: drivers, origin: .step(index: step.index), buildkitImage: setup.buildkitImage))
                 case .unknown(let why):
                     created = .unknown(reason: "the builder's driver is \(why)")
                 }
                 if let id = step.id { createdByStepID[id] = created }
-                guard makesCurrent else { return result }
+                guard setup.makesCurrent else { return result }
             case .unknown(let reason):
                 created = .unknown(reason: reason)
             }
@@ -61,9 +64,12 @@ public enum BuilderSimulation {
         }
     }
 
-    private static func decided(_ build: BuildInvocation, _ state: BuilderState) -> BuildInvocation {
+    private static func decided(_ build: BuildInvocation, _ state: BuilderState, buildxVersion: WrittenText?)
+        -> BuildInvocation
+    {
         var build = build
         build.builder = state
+        build.buildxVersion = buildxVersion
         return build
     }
 }

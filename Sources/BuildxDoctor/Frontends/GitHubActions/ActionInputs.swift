@@ -12,11 +12,60 @@ struct ActionInputs {
 
     func valueSpan(_ name: String) -> Span? { scalar(name)?.valueSpan(in: file) }
 
+    /// A non-empty input as written, with its span.
+    func written(_ name: String) -> WrittenText? {
+        guard let input = scalar(name), !input.value.trimmingWhitespace().isEmpty else { return nil }
+        return WrittenText(text: input.value.trimmingWhitespace(), span: input.valueSpan(in: file))
+    }
+
     /// build-push-action's inputs as a build (facts §5.1).
     func buildInvocation(at span: Span, builderFromEnv: String?) -> BuildInvocation {
         BuildInvocation(
             span: span, selection: builderSelection(builderFromEnv: builderFromEnv),
-            cacheImports: cacheEntries(.import), cacheExports: cacheEntries(.export), platforms: platforms())
+            cacheImports: cacheEntries(.import), cacheExports: cacheEntries(.export), platforms: platforms(),
+            result: BuildResult(push: flag("push")?.value, load: flag("load"), outputs: outputs(), tags: tags()),
+            attestations: attestations(),
+            identity: ["context", "file", "target", "tags", "build-args"].map { scalar($0)?.value ?? "" }.joined(separator: "\u{0}"))
+    }
+
+    /// A boolean input: `true`/`false` as the action reads them, or an expression.
+    private func flag(_ name: String) -> WrittenFlag? {
+        guard let input = written(name) else { return nil }
+        let value: Value<Bool> =
+            Expression.occurs(in: input.text) ? .unknown("an expression") : .known(input.text.lowercased() == "true")
+        return WrittenFlag(value: value, span: input.span)
+    }
+
+    /// `outputs` lines, read as the action reads them (quotes kept).
+    private func outputs() -> [(written: WrittenText, spec: OutputSpec?)] {
+        list("outputs", ignoreComma: true, quotes: false).map { item in
+            (item, Expression.occurs(in: item.text) ? nil : OutputSpec(parsing: item.text))
+        }
+    }
+
+    private func tags() -> [(value: Value<String>, span: Span)] {
+        list("tags", ignoreComma: false).map { item in
+            (Expression.occurs(in: item.text) ? .unknown("an expression") : .known(item.text), item.span)
+        }
+    }
+
+    /// `provenance`/`sbom` unless `false`, and every `attests` line.
+    private func attestations() -> [WrittenText] {
+        let switches = ["provenance", "sbom"].compactMap { name -> WrittenText? in
+            guard let input = written(name), input.text.lowercased() != "false" else { return nil }
+            return input
+        }
+        return switches + list("attests", ignoreComma: true)
+    }
+
+    /// A list input's items with their own spans and their written text (expressions included).
+    private func list(_ name: String, ignoreComma: Bool, quotes: Bool = true) -> [WrittenText] {
+        guard let input = scalar(name) else { return [] }
+        let bytes = Array(input.value.utf8)
+        let items = (try? ActionInputList.split(Expression.masked(input.value), ignoreComma: ignoreComma, quotes: quotes)) ?? []
+        return items.map { item in
+            WrittenText(text: String(decoding: bytes[item.range], as: UTF8.self), span: input.span(ofValue: item.range, in: file))
+        }
     }
 
     /// `builder:`: empty means the current builder; `${{ steps.<id>.outputs.name }}` names a setup step's.

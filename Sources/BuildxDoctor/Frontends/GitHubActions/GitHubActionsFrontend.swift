@@ -25,7 +25,17 @@ public enum GitHubActionsFrontend {
         case .githubWorkflow: jobs = reader.workflowJobs(root.mapping)
         case .githubCompositeAction: jobs = reader.compositeJob(root.mapping)
         }
-        return BuildPlan(file: file, kind: kind, jobs: jobs)
+        return BuildPlan(file: file, kind: kind, jobs: jobs, triggers: triggers(root.mapping?["on"]))
+    }
+
+    /// `on:` as one event, a list of events, or a mapping of events to their filters.
+    private static func triggers(_ node: YAMLNode?) -> Set<String> {
+        switch node {
+        case .scalar(let scalar)?: [scalar.value]
+        case .sequence(let sequence)?: Set(sequence.items.compactMap(\.string))
+        case .mapping(let mapping)?: Set(mapping.entries.map(\.key.value))
+        case nil: []
+        }
     }
 }
 
@@ -52,7 +62,11 @@ private struct Reader {
                 host = .selfHosted(label: job["container"] != nil ? "job container" : "DOCKER_HOST")
             }
             let steps = self.steps(job["steps"], inheritedEnv: env)
-            return Job(id: entry.key.value, span: span, host: host, steps: BuilderSimulation.run(steps, on: host))
+            let permissions = self.permissions(job.entry("permissions") ?? workflow?.entry("permissions"))
+            return Job(
+                id: entry.key.value, span: span, host: host, steps: BuilderSimulation.run(steps, on: host),
+                permissions: permissions, condition: job["if"]?.string.map(normalizedCondition),
+                hasMatrix: job["strategy"]?.mapping?["matrix"] != nil)
         }
     }
 
@@ -64,6 +78,21 @@ private struct Reader {
                 id: "composite action", span: runs.key.valueSpan(in: file), host: .caller,
                 steps: BuilderSimulation.run(steps, on: .caller))
         ]
+    }
+
+    private func permissions(_ entry: YAMLMapping.Entry?) -> Permissions? {
+        guard let entry else { return nil }
+        let span = entry.key.valueSpan(in: file)
+        switch entry.value {
+        case .scalar(let scalar) where Expression.occurs(in: scalar.value): return Permissions(grant: .unknown, span: span)
+        case .scalar(let scalar) where scalar.isNull: return Permissions(grant: .scopes([:]), span: span)
+        case .scalar(let scalar): return Permissions(grant: .all(scalar.value), span: span)
+        case .mapping(let mapping):
+            var scopes: [String: String] = [:]
+            for scope in mapping.entries { scopes[scope.key.value] = scope.value.string ?? "" }
+            return Permissions(grant: .scopes(scopes), span: span)
+        case .sequence: return Permissions(grant: .unknown, span: span)
+        }
     }
 
     /// `runs-on` as a string, a list of labels, or a `group`/`labels` mapping.
@@ -107,7 +136,8 @@ private struct Reader {
             let script = Script(text: run.value, span: run.valueSpan(in: file))
             return Step(
                 index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition,
-                builderChange: ShellBuilderCommands.change(in: run.value), script: script)
+                builderChange: ShellBuilderCommands.change(in: run.value), script: script,
+                registryLogin: ShellBuilderCommands.registryLogin(in: run.value))
         }
         guard let uses = mapping["uses"]?.scalar else {
             return Step(index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition)
@@ -123,9 +153,11 @@ private struct Reader {
             build = inputReader.buildInvocation(at: action.span, builderFromEnv: env["BUILDX_BUILDER"])
             change = nil
         }
+        let inputNames = (inputs?.entries ?? []).map { WrittenText(text: $0.key.value, span: $0.key.valueSpan(in: file)) }
         return Step(
             index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition, action: action,
-            builderChange: change, build: build, restoredPaths: KnownActions.restoredPaths(of: action, inputs: inputReader))
+            builderChange: change, build: build, restoredPaths: KnownActions.restoredPaths(of: action, inputs: inputReader),
+            inputs: inputNames, registryLogin: KnownActions.registryLogin(of: action, inputs: inputReader))
     }
 
     /// What a local composite action does to the builder: the last change among its own steps, or no

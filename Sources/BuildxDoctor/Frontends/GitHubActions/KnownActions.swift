@@ -17,6 +17,16 @@ enum KnownActions {
         return path.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
+    /// docker/login-action's registry (Docker Hub by default) and whether it logs in with the job token.
+    static func registryLogin(of action: ActionReference, inputs: ActionInputs) -> RegistryLogin? {
+        guard action.repository == "docker/login-action" else { return nil }
+        let registry = inputs.scalar("registry")?.value.trimmingWhitespace() ?? "docker.io"
+        let password = inputs.scalar("password")?.value ?? ""
+        return RegistryLogin(
+            registry: Expression.occurs(in: registry) ? nil : registry.lowercased(),
+            usesJobToken: JobToken.isMentioned(in: password))
+    }
+
     /// Actions known to leave the builder alone although their names mention Docker.
     private static let builderNeutral: Set<String> = [
         "docker/login-action", "docker/metadata-action", "docker/setup-qemu-action", "docker/build-push-action",
@@ -60,7 +70,27 @@ enum KnownActions {
             return .unknown(reason: "setup-buildx-action's `use:` is an expression")
         }
         return .create(
-            driver: driver, makesCurrent: use.map { $0.lowercased() != "false" } ?? true,
-            driverSpan: inputs.valueSpan("driver"))
+            BuilderSetup(
+                driver: driver, makesCurrent: use.map { $0.lowercased() != "false" } ?? true,
+                driverSpan: inputs.valueSpan("driver"), buildxVersion: inputs.written("version"),
+                buildkitImage: buildkitImage(inputs)))
+    }
+
+    /// `image=…` among setup-buildx-action's `driver-opts` lines.
+    private static func buildkitImage(_ inputs: ActionInputs) -> WrittenText? {
+        guard let options = inputs.scalar("driver-opts"),
+            let items = try? ActionInputList.split(options.value, ignoreComma: true, quotes: false),
+            let image = items.first(where: { $0.text.hasPrefix("image=") })
+        else { return nil }
+        let prefix = "image=".utf8.count
+        let range = (image.range.lowerBound + prefix)..<image.range.upperBound
+        return WrittenText(text: String(image.text.dropFirst(6)), span: options.span(ofValue: range, in: inputs.file))
+    }
+}
+
+/// The job's own `GITHUB_TOKEN`, however a workflow spells it.
+enum JobToken {
+    static func isMentioned(in text: String) -> Bool {
+        text.containsText("secrets.GITHUB_TOKEN") || text.containsText("github.token") || text.containsText("$GITHUB_TOKEN")
     }
 }

@@ -27,7 +27,14 @@ enum ShellBuilderCommands {
         case let name? where name.contains("$"): driver = .unknown("given by a variable")
         case let name?: driver = Driver(name: name).map { .known($0) } ?? .unknown("`\(name)`")
         }
-        return .create(driver: driver, makesCurrent: words.contains("--use"), driverSpan: nil)
+        return .create(BuilderSetup(driver: driver, makesCurrent: words.contains("--use")))
+    }
+
+    /// A `docker login ghcr.io` in the script; the job token is assumed when the script mentions it.
+    static func registryLogin(in script: String) -> RegistryLogin? {
+        guard script.containsText("docker login") else { return nil }
+        let registry = script.containsText("ghcr.io") ? "ghcr.io" : nil
+        return RegistryLogin(registry: registry, usesJobToken: JobToken.isMentioned(in: script))
     }
 
     /// Joins lines continued with a trailing backslash.

@@ -56,12 +56,12 @@ struct DockerDriverCause {
 extension Step {
     /// Whether the step creates a BuildKit builder other than the Docker Engine's own.
     var createsBuilder: Bool {
-        guard case .create(let driver, _, _)? = builderChange, case .known(let created) = driver else { return false }
+        guard case .create(let setup)? = builderChange, case .known(let created) = setup.driver else { return false }
         return created != nil
     }
 
     var makesBuilderCurrent: Bool {
-        if case .create(_, let makesCurrent, _)? = builderChange { return makesCurrent }
+        if case .create(let setup)? = builderChange { return setup.makesCurrent }
         return false
     }
 }
