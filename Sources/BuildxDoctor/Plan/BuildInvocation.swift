@@ -153,6 +153,20 @@ public struct CacheEntry: Sendable {
         return String(decoding: bytes[(equals + 1)..<field.range.upperBound], as: UTF8.self)
     }
 
+    /// The span of one field of the entry, so a finding about an attribute points at the attribute; the
+    /// whole entry when the action changed the text or the entry spans lines.
+    public func span(of field: CacheSpec.Field) -> Span {
+        let bytes = Array(text.utf8)
+        guard Expression.masked(text) == received, field.range.upperBound <= bytes.count, !bytes.contains(UInt8(ascii: "\n")),
+            span.end.offset - span.start.offset == bytes.count
+        else { return span }
+        func location(_ offset: Int) -> Location {
+            let columns = bytes[..<offset].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+            return Location(line: span.start.line, column: span.start.column + columns, offset: span.start.offset + offset)
+        }
+        return Span(path: span.path, start: location(field.range.lowerBound), end: location(field.range.upperBound))
+    }
+
     /// The parsed specs, or none when the entry is invalid or unknown.
     public var specs: [CacheSpec] {
         if case .specs(let specs) = content { return specs }

@@ -1,0 +1,120 @@
+import BuildxModel
+
+/// An attribute value BuildKit rejects, or silently replaces with its default (facts §3, §3.7).
+struct CacheAttributeInvalidValue: Rule {
+    let description = RuleDescription(
+        id: "cache-attribute-invalid-value",
+        severity: .error,
+        summary: "A cache attribute value BuildKit rejects, or silently replaces with the default.",
+        explanation: """
+            Some values fail the build: `compression=lz4` (`unsupported compression type lz4`), a \
+            non-integer `compression-level`, `reset=yes`, a gha `version` that is not a number, and \
+            `image-manifest=true` together with `oci-mediatypes=false` (`OCI mediatypes are required for \
+            image-manifest cache format`). Those are errors.
+
+            Others are silently replaced by the default, so the option quietly does nothing: `mode` other \
+            than `min`/`max` (the cache is exported with `min`), a non-boolean `ignore-error`, and layer \
+            compression on `gha`, `s3` and `azblob` caches, which always use gzip. Those are warnings.
+
+            Fix: use a value the attribute accepts.
+            """,
+        helpURI: "https://docs.docker.com/build/cache/backends/",
+        triggeringExamples: [
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: |
+                      type=registry,ref=ghcr.io/acme/app:cache,↓mode=maximum
+                      type=local,dest=/tmp/cache,↓compression=lz4
+                      type=gha,↓compression=zstd
+                      ↓type=registry,ref=ghcr.io/acme/app:cache2,image-manifest=true,oci-mediatypes=false
+                """)
+        ],
+        nonTriggeringExamples: [
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: |
+                      type=registry,ref=ghcr.io/acme/app:cache,mode=max,compression=zstd,compression-level=3
+                      type=local,dest=/tmp/cache,ignore-error=true,mode=${{ inputs.mode }}
+                      type=gha,timeout=15m,version=2
+                """)
+        ])
+
+    func check(_ plan: BuildPlan) -> [Diagnostic] {
+        plan.cacheEntries.flatMap { _, _, _, entry in
+            entry.specs.flatMap { spec -> [Diagnostic] in
+                guard let backend = spec.backend else { return [] }
+                return invalidValues(spec, backend, entry) + ignoredCompression(spec, backend, entry)
+                    + manifestConflict(spec, entry)
+            }
+        }
+    }
+
+    private func invalidValues(_ spec: CacheSpec, _ backend: CacheBackend, _ entry: CacheEntry) -> [Diagnostic] {
+        backend.attributes.compactMap { attribute in
+            guard attribute.directions.contains(entry.direction), case .known(let value) = spec.value(of: attribute.name),
+                !attribute.accepts(value), let field = spec.fields.last(where: { $0.key == attribute.name })
+            else { return nil }
+            let span = entry.span(of: field)
+            let accepted = Self.accepted(attribute.values)
+            switch attribute.invalidValueEffect {
+            case .fails(let message):
+                return description.diagnostic(
+                    "`\(attribute.name)=\(value)` is not a valid value: the build fails with `\(message.replacingAll("{}", with: value))`",
+                    at: span, help: "use \(accepted)")
+            case .ignored:
+                return description.diagnostic(
+                    "`\(attribute.name)=\(value)` is not a valid value: BuildKit ignores it and uses the default\(attribute.name == "mode" ? " (`min`)" : "")",
+                    at: span, help: "use \(accepted)", severity: .warning)
+            case .unverified:
+                return description.diagnostic(
+                    "`\(attribute.name)=\(value)` is not a valid value: BuildKit rejects or ignores it",
+                    at: span, help: "use \(accepted)", severity: .warning)
+            }
+        }
+    }
+
+    private func ignoredCompression(_ spec: CacheSpec, _ backend: CacheBackend, _ entry: CacheEntry) -> [Diagnostic] {
+        guard entry.direction == .export, backend != .registry, backend != .local, backend != .inline else { return [] }
+        guard let field = spec.fields.first(where: { CacheBackend.compressionKeys.contains($0.key) }) else { return [] }
+        return [
+            description.diagnostic(
+                "`\(field.key)` is ignored: `\(backend.rawValue)` cache is always stored gzip-compressed", at: entry.span(of: field),
+                help: "remove the compression attributes, or use a registry or local cache to choose compression",
+                severity: .warning)
+        ]
+    }
+
+    private func manifestConflict(_ spec: CacheSpec, _ entry: CacheEntry) -> [Diagnostic] {
+        guard entry.direction == .export, spec.value(of: "image-manifest").isTrue, spec.value(of: "oci-mediatypes").isFalse
+        else { return [] }
+        return [
+            description.diagnostic(
+                "`image-manifest=true` needs OCI media types, but this entry sets `oci-mediatypes=false`: the export fails with `invalid configuration for remote cache, OCI mediatypes are required for image-manifest cache format`",
+                at: entry.span, help: "drop `oci-mediatypes=false` (OCI media types are the default)")
+        ]
+    }
+
+    private static func accepted(_ values: CacheAttribute.Values) -> String {
+        switch values {
+        case .text: "a value"
+        case .boolean: "`true` or `false`"
+        case .integer: "a whole number"
+        case .duration: "a duration such as `10m`"
+        case .oneOf(let allowed): allowed.map { "`\($0)`" }.joined(separator: ", ")
+        }
+    }
+}
+
+extension AttributeValue {
+    /// A known value Go's `strconv.ParseBool` reads as true.
+    var isTrue: Bool {
+        guard case .known(let text) = self else { return false }
+        return ["1", "t", "T", "TRUE", "true", "True"].contains(text)
+    }
+}

@@ -1,0 +1,98 @@
+import BuildxModel
+
+/// `type=gha` with a buildx or BuildKit too old for the GitHub cache service v2 (facts §7, §6 #22).
+struct GHACacheLegacyService: Rule {
+    let description = RuleDescription(
+        id: "gha-cache-legacy-service",
+        severity: .error,
+        summary: "GitHub Actions cache with a buildx or BuildKit that only speaks the retired cache API.",
+        explanation: """
+            Since April 15, 2025 GitHub serves only version 2 of its cache API. buildx reads the v2 \
+            environment from v0.21.0 on, BuildKit speaks v2 from v0.20.0 on. A workflow that pins an older \
+            buildx (`version:` of setup-buildx-action) or an older BuildKit image \
+            (`driver-opts: image=moby/buildkit:v0.19.0`) fails with
+
+                This legacy service is shutting down, effective April 15, 2025.
+
+            or loses its cache silently.
+
+            Fix: use buildx ≥ v0.21.0 and BuildKit ≥ v0.20.0 (`version: latest`, or drop the pins).
+            """,
+        helpURI: "https://docs.docker.com/build/ci/github-actions/cache/",
+        triggeringExamples: [
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                  with:
+                    version: v0.19.0
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: ↓type=gha
+                """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                  with:
+                    driver-opts: image=moby/buildkit:v0.18.2
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: ↓type=gha,mode=max
+                """),
+        ],
+        nonTriggeringExamples: [
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                  with:
+                    version: v0.21.0
+                    driver-opts: image=moby/buildkit:v0.20.0
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: type=gha,mode=max
+                """)
+        ])
+
+    func check(_ plan: BuildPlan) -> [Diagnostic] {
+        plan.builds.flatMap { _, _, build -> [Diagnostic] in
+            guard let pin = oldPin(build) else { return [] }
+            return build.cacheEntries.compactMap { entry in
+                guard entry.specs.contains(where: { $0.backend == .gha }) else { return nil }
+                return description.diagnostic(
+                    "this GitHub Actions cache \(entry.direction == .export ? "export" : "import") will fail: \(pin) only speaks the retired cache API (`This legacy service is shutting down, effective April 15, 2025`)",
+                    at: entry.span, help: "use buildx \(VersionFacts.buildxGitHubCacheV2) or later and BuildKit \(VersionFacts.buildkitGitHubCacheV2) or later")
+            }
+        }
+    }
+
+    /// The pin that is too old, described with its line.
+    private func oldPin(_ build: BuildInvocation) -> String? {
+        if let pin = build.buildxVersion, let version = SemanticVersion(parsing: pin.text), version < VersionFacts.buildxGitHubCacheV2 {
+            return "buildx \(pin.text) (pinned on line \(pin.span.start.line))"
+        }
+        if let image = build.builder.builder?.buildkitImage, let tag = BuildKitImage(image.text).tag,
+            let version = SemanticVersion(parsing: tag), version < VersionFacts.buildkitGitHubCacheV2
+        {
+            return "BuildKit \(tag) (pinned on line \(image.span.start.line))"
+        }
+        return nil
+    }
+}
+
+/// A BuildKit image reference from `driver-opts: image=…`.
+struct BuildKitImage {
+    let repository: String
+    let tag: String?
+
+    init(_ reference: String) {
+        var name = Substring(reference)
+        if let at = name.firstIndex(of: "@") { name = name[..<at] }
+        let lastSlash = name.lastIndex(of: "/")
+        if let colon = name.lastIndex(of: ":"), lastSlash.map({ colon > $0 }) ?? true {
+            repository = String(name[..<colon])
+            tag = String(name[name.index(after: colon)...])
+        } else {
+            repository = String(name)
+            tag = nil
+        }
+    }
+}

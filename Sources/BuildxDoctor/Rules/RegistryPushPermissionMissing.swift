@@ -1,0 +1,107 @@
+import BuildxModel
+
+/// Pushing to ghcr.io with the job token while `permissions` withholds `packages: write` (facts §8.4, §6 #32–#33).
+struct RegistryPushPermissionMissing: Rule {
+    let description = RuleDescription(
+        id: "registry-push-permission-missing",
+        severity: .error,
+        summary: "Pushing to ghcr.io with GITHUB_TOKEN while the job's permissions withhold `packages: write`.",
+        explanation: """
+            With an explicit `permissions:` block, every scope it does not name gets no access. A job that \
+            logs in to `ghcr.io` with its own `GITHUB_TOKEN` and pushes an image or a registry cache then \
+            fails at the push with `denied: permission_denied: write_package` or `403 Forbidden` — after \
+            the whole build.
+
+            Fix: add `packages: write` to the job's `permissions` (or the workflow's, when the job has none).
+            """,
+        helpURI: "https://docs.github.com/actions/publishing-packages/publishing-docker-images#publishing-images-to-github-packages",
+        triggeringExamples: [
+            RuleExample(
+                """
+                on: push
+                permissions:
+                  contents: read
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                      - uses: docker/login-action@v3
+                        with:
+                          registry: ghcr.io
+                          username: ${{ github.actor }}
+                          password: ${{ secrets.GITHUB_TOKEN }}
+                      - uses: ↓docker/build-push-action@v6
+                        with:
+                          push: true
+                          tags: ghcr.io/acme/app:latest
+                """)
+        ],
+        nonTriggeringExamples: [
+            RuleExample(
+                """
+                on: push
+                permissions:
+                  contents: read
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    permissions:
+                      contents: read
+                      packages: write
+                    steps:
+                      - uses: docker/setup-buildx-action@v3
+                      - uses: docker/login-action@v3
+                        with:
+                          registry: ghcr.io
+                          username: ${{ github.actor }}
+                          password: ${{ secrets.GITHUB_TOKEN }}
+                      - uses: docker/build-push-action@v6
+                        with:
+                          push: true
+                          tags: ghcr.io/acme/app:latest
+                """),
+            RuleExample(
+                """
+                on: push
+                permissions:
+                  contents: read
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: docker/login-action@v3
+                        with:
+                          registry: ghcr.io
+                          username: ${{ github.actor }}
+                          password: ${{ secrets.GHCR_PAT }}
+                      - uses: docker/build-push-action@v6
+                        with:
+                          push: true
+                          tags: ghcr.io/acme/app:latest
+                """),
+        ])
+
+    func check(_ plan: BuildPlan) -> [Diagnostic] {
+        plan.jobs.flatMap { job -> [Diagnostic] in
+            guard let permissions = job.permissions, permissions.lacksWrite("packages"),
+                let login = job.steps.first(where: { $0.registryLogin?.registry == "ghcr.io" && $0.registryLogin?.usesJobToken == true })
+            else { return [] }
+            return job.steps.compactMap { step -> Diagnostic? in
+                guard step.index > login.index, let build = step.build, pushesToGHCR(build) else { return nil }
+                return description.diagnostic(
+                    "this build pushes to ghcr.io with the job's GITHUB_TOKEN (login on line \(login.span.start.line)), but the `permissions` on line \(permissions.span.start.line) do not grant `packages: write`: the push fails with `denied: permission_denied: write_package`",
+                    at: build.span, help: "add `packages: write` to the `permissions` block on line \(permissions.span.start.line)")
+            }
+        }
+    }
+
+    /// A pushed tag or a registry cache export on ghcr.io.
+    private func pushesToGHCR(_ build: BuildInvocation) -> Bool {
+        let pushedTag = build.result.pushes && build.result.tags.contains { $0.value.known?.lowercased().hasPrefix("ghcr.io/") ?? false }
+        let cacheExport = build.cacheExports.contains { entry in
+            entry.specs.contains { $0.backend == .registry && ($0.attributes["ref"]?.lowercased().hasPrefix("ghcr.io/") ?? false) }
+        }
+        return pushedTag || cacheExport
+    }
+}

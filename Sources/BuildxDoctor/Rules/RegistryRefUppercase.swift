@@ -1,0 +1,80 @@
+import BuildxModel
+
+/// A registry cache ref with uppercase letters in its repository (facts §6 #37).
+struct RegistryRefUppercase: Rule {
+    let description = RuleDescription(
+        id: "registry-ref-uppercase",
+        severity: .error,
+        summary: "A registry cache ref whose repository has uppercase letters: the build fails.",
+        explanation: """
+            Image references must be lowercase in the repository part. A cache ref like \
+            `ghcr.io/Acme/App:cache` fails with
+
+                invalid reference format: repository name must be lowercase
+
+            A ref built from `${{ github.repository }}` or `${{ github.repository_owner }}` fails the same \
+            way whenever the owner or the repository name has a capital letter, which GitHub allows.
+
+            Fix: write the ref in lowercase; for refs built from the repository name, lowercase it first \
+            (docker/metadata-action's outputs are lowercase, or a step that runs `${GITHUB_REPOSITORY,,}`).
+            """,
+        helpURI: "https://docs.docker.com/build/cache/backends/registry/",
+        triggeringExamples: [
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: type=registry,↓ref=ghcr.io/Acme/app:cache
+                    cache-to: type=registry,↓ref=ghcr.io/${{ github.repository }}:cache,mode=max
+                """)
+        ],
+        nonTriggeringExamples: [
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: type=registry,ref=ghcr.io/acme/app:Cache
+                    cache-to: type=registry,ref=${{ env.IMAGE }}:cache,mode=max
+                """)
+        ])
+
+    func check(_ plan: BuildPlan) -> [Diagnostic] {
+        plan.cacheEntries.flatMap { _, _, _, entry in
+            entry.specs.compactMap { spec -> Diagnostic? in
+                guard spec.backend == .registry, let field = spec.fields.last(where: { $0.key == "ref" }) else { return nil }
+                let written = entry.writtenValue(of: field) ?? field.value
+                let repository = Self.repositoryPart(of: written)
+                if !Expression.occurs(in: written), repository != repository.lowercased() {
+                    let outcome = entry.direction == .export ? "the build fails" : "the cache import fails, so the build gets no cache,"
+                    return description.diagnostic(
+                        "the cache ref `\(written)` has uppercase letters in its repository: \(outcome) with `invalid reference format: repository name must be lowercase`",
+                        at: entry.span(of: field), help: "write `\(Self.lowercased(written))`")
+                }
+                if repository.containsText("github.repository") {
+                    return description.diagnostic(
+                        "this cache ref may fail: it uses the repository name as GitHub spells it, and any uppercase letter in the owner or name makes it `invalid reference format: repository name must be lowercase`",
+                        at: entry.span(of: field),
+                        help: "lowercase the name first, e.g. with docker/metadata-action or a step that writes `${GITHUB_REPOSITORY,,}` to the environment",
+                        severity: .warning)
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The reference without its tag or digest: the part that must be lowercase.
+    static func repositoryPart(of reference: String) -> String {
+        var name = Substring(reference)
+        if let at = name.firstIndex(of: "@") { name = name[..<at] }
+        if let colon = name.lastIndex(of: ":"), !name[colon...].contains("/") { name = name[..<colon] }
+        return String(name)
+    }
+
+    /// The reference with its repository part lowercased and its tag kept.
+    private static func lowercased(_ reference: String) -> String {
+        let repository = repositoryPart(of: reference)
+        return repository.lowercased() + reference.dropFirst(repository.count)
+    }
+}
