@@ -220,3 +220,93 @@ struct SourceFileTests {
         #expect(found.first?.span.start.line == 5)
     }
 }
+
+@Suite("Plan details for the rule catalog")
+struct PlanDetailTests {
+    private func plan(_ yaml: String) throws -> BuildPlan {
+        let file = SourceFile(path: ".github/workflows/ci.yml", text: yaml)
+        let root = try #require(try YAMLDocument.parse(file))
+        return GitHubActionsFrontend.plan(root, kind: .githubWorkflow, file: file)
+    }
+
+    @Test func triggersPermissionsAndConditions() throws {
+        let yaml = """
+            on:
+              push:
+              pull_request:
+                branches: [main]
+            permissions: read-all
+            jobs:
+              a:
+                runs-on: ubuntu-latest
+                if: github.event_name == 'push'
+                strategy:
+                  matrix:
+                    x: [1, 2]
+                steps: []
+              b:
+                runs-on: ubuntu-latest
+                permissions:
+                  packages: write
+                steps: []
+            """
+        let plan = try plan(yaml)
+        #expect(plan.triggers == ["push", "pull_request"])
+        #expect(plan.jobs[0].permissions?.lacksWrite("packages") == true)
+        #expect(plan.jobs[0].condition == "github.event_name == 'push'")
+        #expect(plan.jobs[0].hasMatrix)
+        #expect(plan.jobs[1].permissions?.lacksWrite("packages") == false)
+        #expect(plan.jobs[1].permissions?.span.start.line == 16)
+    }
+
+    @Test func setupPinsAndBuildResults() throws {
+        let yaml = """
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: docker/login-action@v3
+                    with:
+                      registry: ghcr.io
+                      password: ${{ secrets.GITHUB_TOKEN }}
+                  - uses: docker/setup-buildx-action@v3
+                    with:
+                      version: v0.19.0
+                      driver-opts: |
+                        network=host
+                        image=moby/buildkit:v0.18.0
+                  - uses: docker/build-push-action@v6
+                    with:
+                      push: true
+                      load: ${{ inputs.load }}
+                      tags: ghcr.io/acme/app:1,${{ steps.meta.outputs.tags }}
+                      outputs: type=oci,dest=/tmp/x.tar
+                      provenance: false
+                      sbom: true
+            """
+        let plan = try plan(yaml)
+        let steps = plan.jobs[0].steps
+        #expect(steps[0].registryLogin?.registry == "ghcr.io" && steps[0].registryLogin?.usesJobToken == true)
+        let build = try #require(steps[2].build)
+        #expect(build.buildxVersion?.text == "v0.19.0")
+        #expect(build.buildxVersion?.span.start.line == 12)
+        let image = try #require(build.builder.builder?.buildkitImage)
+        #expect(image.text == "moby/buildkit:v0.18.0")
+        #expect(image.span.start.line == 15 && image.span.start.column == 19)
+        #expect(build.result.pushes)
+        #expect(build.result.load?.value == .unknown("an expression"))
+        #expect(build.result.tags.map(\.value) == [.known("ghcr.io/acme/app:1"), .unknown("an expression")])
+        #expect(build.result.outputs.first?.spec?.type == "oci")
+        #expect(build.attestations.map(\.text) == ["true"])
+        #expect(steps[2].inputs.map(\.text) == ["push", "load", "tags", "outputs", "provenance", "sbom"])
+    }
+
+    @Test func fieldSpansPointInsideTheEntry() throws {
+        let yaml = "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=gha,scope=é,mode=max\n"
+        let entry = try #require(try plan(yaml).builds.first?.build.cacheExports.first)
+        let mode = try #require(entry.specs.first?.fields.last)
+        let span = entry.span(of: mode)
+        #expect(span.start.line == 8 && span.start.column == 38 && span.end.column == 46)
+    }
+}
