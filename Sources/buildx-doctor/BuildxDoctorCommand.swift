@@ -9,7 +9,7 @@ struct BuildxDoctorCommand: ParsableCommand {
         commandName: "buildx-doctor",
         abstract: "Finds Docker build cache, driver and platform mistakes in CI configuration before they fail.",
         version: ToolInfo.version,
-        subcommands: [Check.self, Rules.self],
+        subcommands: [Check.self, Fix.self, Rules.self],
         defaultSubcommand: Check.self
     )
 
@@ -78,6 +78,73 @@ struct Check: ParsableCommand {
         if let threshold = failOn.threshold, report.diagnostics.contains(where: { $0.severity >= threshold }) {
             throw ExitCode(1)
         }
+    }
+}
+
+struct Fix: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rewrite configurations to working ones: print the diff, or apply it with --write.",
+        discussion: """
+            Only safe fixes are made, as text edits that keep comments, quoting, indentation and line endings. \
+            Exit status: 0 every finding that has a fix was fixed (or would be) and none without one remains, \
+            1 findings without a safe fix remain, 2 usage error or a file that could not be read or written.
+            """)
+
+    @Argument(help: "Files or folders to fix.")
+    var paths: [String] = ["."]
+
+    @Flag(help: "Apply the fixes instead of printing them as a unified diff.")
+    var write = false
+
+    @Option(name: .customLong("rule"), help: ArgumentHelp("Fix only findings of this rule (repeatable).", valueName: "id"))
+    var rules: [String] = []
+
+    func validate() throws {
+        let known = Set(RuleRegistry.descriptions.map(\.id))
+        if let unknown = rules.first(where: { !known.contains($0) }) {
+            throw ValidationError("no rule named '\(unknown)'; `buildx-doctor rules` lists them")
+        }
+    }
+
+    func run() throws {
+        let checker = Checker()
+        let fixer = Fixer(checker: checker, rules: rules.isEmpty ? nil : Set(rules))
+        let (candidates, missing) = FileDiscovery.candidates(in: paths)
+        var failed = !missing.isEmpty
+        var unfixable = false
+        for error in missing { standardError("buildx-doctor: error: \(error)") }
+        for candidate in candidates {
+            let file: SourceFile
+            do {
+                file = try checker.load(candidate.path)
+            } catch {
+                standardError("buildx-doctor: error: \(error)")
+                failed = true
+                continue
+            }
+            let result = fixer.fix(file)
+            if result.changed {
+                let bom: [UInt8] = file.hasByteOrderMark ? [0xEF, 0xBB, 0xBF] : []
+                if write {
+                    do {
+                        try FileWriter.replace(file.path, expected: bom + file.bytes, with: bom + result.fixed)
+                        print("fixed \(file.path): \(result.applied.map(\.summary).joined(separator: "; "))")
+                    } catch {
+                        standardError("buildx-doctor: error: \(error)")
+                        failed = true
+                    }
+                } else {
+                    print(UnifiedDiff.between(file.bytes, result.fixed, path: file.path), terminator: "")
+                }
+            }
+            for diagnostic in result.remaining where diagnostic.severity >= .warning && (rules.isEmpty || rules.contains(diagnostic.rule)) {
+                unfixable = true
+                let span = diagnostic.span
+                standardError("\(span.path):\(span.start.line):\(span.start.column): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.rule)] (no safe fix: \(diagnostic.fix == nil ? "the intent is not clear from the file" : "it clashes with another fix"))")
+            }
+        }
+        if failed { throw ExitCode(2) }
+        if unfixable { throw ExitCode(1) }
     }
 }
 

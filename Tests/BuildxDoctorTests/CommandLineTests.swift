@@ -1,3 +1,4 @@
+import BuildxDoctor
 import Foundation
 import Testing
 
@@ -135,5 +136,92 @@ struct CommandLineTests {
         let result = try run(["check", "--format", format, "Examples/failing"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("cache-export-unsupported-by-driver"))
+    }
+}
+
+@Suite("Command line: fix")
+struct FixCommandLineTests {
+    private func copyOfFailingExample() throws -> URL {
+        let folder = try temporaryFolder()
+        try FileManager.default.copyItem(
+            at: packageRoot.appendingPathComponent("Examples/failing"), to: folder.appendingPathComponent("repo"))
+        return folder.appendingPathComponent("repo")
+    }
+
+    @Test func printsTheDiffWithoutWriting() throws {
+        let repo = try copyOfFailingExample()
+        defer { try? FileManager.default.removeItem(at: repo.deletingLastPathComponent()) }
+        let workflow = repo.appendingPathComponent(".github/workflows/build.yml")
+        let before = try Data(contentsOf: workflow)
+        let result = try run(["fix", repo.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("+      - name: Set up Docker Buildx\n+        uses: docker/setup-buildx-action@v4\n       - name: Build and push\n"))
+        #expect(try Data(contentsOf: workflow) == before)
+    }
+
+    @Test func writeFixesAndASecondRunHasNothingToDo() throws {
+        let repo = try copyOfFailingExample()
+        defer { try? FileManager.default.removeItem(at: repo.deletingLastPathComponent()) }
+        let write = try run(["fix", "--write", repo.path])
+        #expect(write.status == 0, "\(write.stderr)")
+        #expect(write.stdout.contains("fixed "))
+        #expect(try run(["check", repo.path]).status == 0)
+        let again = try run(["fix", repo.path])
+        #expect(again.status == 0 && again.stdout.isEmpty)
+    }
+
+    @Test func ruleFilterLimitsTheFixes() throws {
+        let repo = try copyOfFailingExample()
+        defer { try? FileManager.default.removeItem(at: repo.deletingLastPathComponent()) }
+        let result = try run(["fix", "--rule", "cache-type-unknown", repo.path])
+        #expect(result.status == 0 && result.stdout.isEmpty)
+        #expect(try run(["fix", "--rule", "no-such-rule", repo.path]).status == 2)
+    }
+
+    @Test func findingsWithoutAFixExitWithOne() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("ci.yml")
+        try "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=registery\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let result = try run(["fix", file.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("[cache-type-unknown] (no safe fix"))
+    }
+
+    @Test func aReadOnlyFileIsNamedAndTheOthersAreStillFixed() throws {
+        let first = try copyOfFailingExample()
+        let second = try copyOfFailingExample()
+        defer {
+            try? FileManager.default.removeItem(at: first.deletingLastPathComponent())
+            try? FileManager.default.removeItem(at: second.deletingLastPathComponent())
+        }
+        let locked = first.appendingPathComponent(".github/workflows/build.yml")
+        chmod(locked.path, 0o444)
+        let result = try run(["fix", "--write", first.path, second.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(locked.path): not written: the file is read-only"))
+        #expect(try run(["check", second.path]).status == 0)
+    }
+}
+
+@Suite("Fixing the real-world corpus", .enabled(if: FileManager.default.fileExists(atPath: corpusFolder.path)))
+struct CorpusFixTests {
+    @Test func everyFixedFileParsesAndStaysFixed() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("corpus")
+        try FileManager.default.copyItem(at: corpusFolder, to: copy)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: copy.path)
+            .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.map { copy.appendingPathComponent($0).path }
+        for path in files { chmod(path, 0o644) }
+        let before = Checker().check(paths: files)
+        let write = try run(["fix", "--write"] + files)
+        #expect(write.status != 2, "\(write.stderr)")
+        let after = Checker().check(paths: files)
+        #expect(after.inputErrors.isEmpty)
+        #expect(!after.diagnostics.contains { $0.rule == "yaml-syntax" } || before.diagnostics.contains { $0.rule == "yaml-syntax" })
+        #expect(after.diagnostics.filter { $0.fix != nil }.isEmpty, "\(after.diagnostics.filter { $0.fix != nil }.map(\.message))")
+        #expect(try run(["fix"] + files).stdout.isEmpty)
     }
 }

@@ -50,7 +50,7 @@ public struct Checker: Sendable {
 
     /// Reads a file with one `open`, `fstat` and `read` loop: FileManager's attribute dictionaries cost
     /// more than the read itself for the small files CI configuration lives in.
-    private func load(_ path: String) throws(InputError) -> SourceFile {
+    public func load(_ path: String) throws(InputError) -> SourceFile {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw InputError(path: path, reason: .unreadable(String(cString: strerror(errno))))

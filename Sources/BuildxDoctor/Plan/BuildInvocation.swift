@@ -155,16 +155,37 @@ public struct CacheEntry: Sendable {
 
     /// The span of one field of the entry, so a finding about an attribute points at the attribute; the
     /// whole entry when the action changed the text or the entry spans lines.
-    public func span(of field: CacheSpec.Field) -> Span {
+    public func span(of field: CacheSpec.Field) -> Span { exactSpan(of: field) ?? span }
+
+    /// The field's own span, or `nil` when it cannot be located exactly (what fixes need).
+    public func exactSpan(of field: CacheSpec.Field) -> Span? {
         let bytes = Array(text.utf8)
         guard Expression.masked(text) == received, field.range.upperBound <= bytes.count, !bytes.contains(UInt8(ascii: "\n")),
             span.end.offset - span.start.offset == bytes.count
-        else { return span }
+        else { return nil }
         func location(_ offset: Int) -> Location {
             let columns = bytes[..<offset].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
             return Location(line: span.start.line, column: span.start.column + columns, offset: span.start.offset + offset)
         }
         return Span(path: span.path, start: location(field.range.lowerBound), end: location(field.range.upperBound))
+    }
+
+    /// An edit that replaces one field's whole `key=value` text, when the field can be located exactly.
+    public func replacing(_ field: CacheSpec.Field, with text: String) -> TextEdit? {
+        exactSpan(of: field).map { TextEdit(range: $0.byteRange, replacement: text) }
+    }
+
+    /// An edit that removes one field with the comma that separates it from its neighbour.
+    public func removing(_ field: CacheSpec.Field) -> TextEdit? {
+        guard let exact = exactSpan(of: field) else { return nil }
+        let bytes = Array(received.utf8)
+        if field.range.lowerBound > 0, bytes[field.range.lowerBound - 1] == UInt8(ascii: ",") {
+            return TextEdit(range: (exact.start.offset - 1)..<exact.end.offset, replacement: "")
+        }
+        if field.range.upperBound < bytes.count, bytes[field.range.upperBound] == UInt8(ascii: ",") {
+            return TextEdit(range: exact.start.offset..<(exact.end.offset + 1), replacement: "")
+        }
+        return nil
     }
 
     /// The parsed specs, or none when the entry is invalid or unknown.

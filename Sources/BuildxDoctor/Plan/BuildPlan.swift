@@ -75,10 +75,13 @@ public struct Permissions: Sendable {
     public let grant: Grant
     /// The `permissions` key.
     public let span: Span
+    /// The scopes as written, with the spans of their keys and values, for edits.
+    public let entries: [(scope: WrittenText, level: WrittenText)]
 
-    public init(grant: Grant, span: Span) {
+    public init(grant: Grant, span: Span, entries: [(scope: WrittenText, level: WrittenText)] = []) {
         self.grant = grant
         self.span = span
+        self.entries = entries
     }
 
     /// Whether the block certainly withholds `write` on `scope`.
@@ -120,8 +123,10 @@ public struct Step: Sendable {
     public let span: Span
     public let id: String?
     public let name: String?
-    /// The step's `if:` condition as written.
+    /// The step's `if:` condition, without `${{ }}`.
     public let condition: String?
+    /// The `if:` value exactly as written, when it fits on its line (for copying it to a new step).
+    public let writtenCondition: WrittenText?
     /// The action it runs, if it runs one.
     public let action: ActionReference?
     /// How it changes the job's builder, if it does.
@@ -134,13 +139,15 @@ public struct Step: Sendable {
     public let restoredPaths: [String]
     /// The names of the inputs the step passes to its action (`with:` keys), with their spans.
     public let inputs: [WrittenText]
+    /// The `with` key itself, when the step has one.
+    public let inputsKey: Span?
     /// The registry login the step performs, if it logs in.
     public let registryLogin: RegistryLogin?
 
     public init(
         index: Int, span: Span, id: String? = nil, name: String? = nil, condition: String? = nil,
-        action: ActionReference? = nil, builderChange: BuilderChange? = nil, build: BuildInvocation? = nil,
-        script: Script? = nil, restoredPaths: [String] = [], inputs: [WrittenText] = [],
+        writtenCondition: WrittenText? = nil, action: ActionReference? = nil, builderChange: BuilderChange? = nil, build: BuildInvocation? = nil,
+        script: Script? = nil, restoredPaths: [String] = [], inputs: [WrittenText] = [], inputsKey: Span? = nil,
         registryLogin: RegistryLogin? = nil
     ) {
         self.index = index
@@ -148,21 +155,24 @@ public struct Step: Sendable {
         self.id = id
         self.name = name
         self.condition = condition
+        self.writtenCondition = writtenCondition
         self.action = action
         self.builderChange = builderChange
         self.build = build
         self.script = script
         self.restoredPaths = restoredPaths
         self.inputs = inputs
+        self.inputsKey = inputsKey
         self.registryLogin = registryLogin
     }
 
     /// A copy with the build's builder decided by the simulation.
     func with(build: BuildInvocation?) -> Step {
         Step(
-            index: index, span: span, id: id, name: name, condition: condition, action: action,
-            builderChange: builderChange, build: build, script: script, restoredPaths: restoredPaths, inputs: inputs,
-            registryLogin: registryLogin)
+            index: index, span: span, id: id, name: name, condition: condition, writtenCondition: writtenCondition,
+            action: action, builderChange: builderChange, build: build, script: script, restoredPaths: restoredPaths,
+            inputs: inputs,
+            inputsKey: inputsKey, registryLogin: registryLogin)
     }
 }
 

@@ -59,7 +59,7 @@ struct AttestationUnsupportedByDriver: Rule {
                 return description.diagnostic(
                     "this attestation request \(outcome): the build runs on \(DockerDriverCause.dockerDriver(verdict)), which cannot attach attestations\(condition); \(cause.reason)",
                     at: attestation.span, help: cause.help + ", or remove the attestation input",
-                    severity: verdict == .fails ? .error : .warning)
+                    severity: verdict == .fails ? .error : .warning, fix: cause.fix())
             }
         }
     }

@@ -53,22 +53,26 @@ struct CacheAttributeUnknown: Rule {
                         ? "`\(field.key)` is read only on \(entry.direction == .export ? "cache-from" : "cache-to") entries"
                         : "the `\(backend.rawValue)` backend has no `\(field.key)` attribute"
                     let suggestion = otherDirection ? nil : Self.nearest(field.key, in: backend, direction: entry.direction)
+                    // A clear typo is renamed; a key of the other direction might be meant for the other list.
+                    let fix = suggestion.flatMap { name in
+                        entry.replacing(field, with: "\(name)=\(field.value)").map { Fix(summary: "rename `\(field.key)` to `\(name)`", edits: [$0]) }
+                    }
                     // An attribute of the other direction is harmless noise; a name the backend never reads is a slip.
                     return description.diagnostic(
                         "`\(field.key)` is ignored: \(reason), and buildx and BuildKit drop unknown attributes without a word",
                         at: entry.span(of: field),
                         help: suggestion.map { "did you mean `\($0)`?" } ?? "remove `\(field.key)=…` from the entry",
-                        severity: otherDirection ? .info : .warning)
+                        severity: otherDirection ? .info : .warning, fix: fix)
                 }
             }
         }
     }
 
-    /// The attribute a typo most likely meant: at most two edits away.
+    /// The attribute a typo clearly meant: the only one at the smallest distance, at most two edits away.
     static func nearest(_ key: String, in backend: CacheBackend, direction: CacheDirection) -> String? {
         let names = backend.attributes.filter { $0.directions.contains(direction) }.map(\.name)
-        let ranked = names.map { ($0, EditDistance.between(key, $0)) }.min { $0.1 < $1.1 }
-        guard let ranked, ranked.1 <= 2 else { return nil }
-        return ranked.0
+        let distances = names.map { ($0, EditDistance.between(key, $0)) }
+        guard let best = distances.map(\.1).min(), best <= 2, distances.filter({ $0.1 == best }).count == 1 else { return nil }
+        return distances.first { $0.1 == best }?.0
     }
 }

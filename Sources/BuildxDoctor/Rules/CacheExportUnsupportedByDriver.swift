@@ -177,6 +177,6 @@ struct CacheExportUnsupportedByDriver: Rule {
             message = "this \(what) will fail: the build runs on \(DockerDriverCause.dockerDriver(verdict)), which can export only `inline` cache; \(cause.reason)"
         }
         return description.diagnostic(
-            message, at: entry.span, help: cause.help, severity: verdict == .fails ? .error : .warning)
+            message, at: entry.span, help: cause.help, severity: verdict == .fails ? .error : .warning, fix: cause.fix())
     }
 }

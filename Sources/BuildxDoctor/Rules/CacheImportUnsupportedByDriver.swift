@@ -70,7 +70,7 @@ struct CacheImportUnsupportedByDriver: Rule {
                 let condition = verdict == .mayFail ? " \(DockerDriverCause.containerdStoreCondition)" : ""
                 return description.diagnostic(
                     "this `type=\(backend.rawValue)` cache import is skipped (`unknown cache importer: \(backend.rawValue)`) and the build gets no cache: it runs on \(DockerDriverCause.dockerDriver(verdict)), which has no \(backend.rawValue) importer\(condition); \(cause.reason)",
-                    at: entry.span, help: cause.help)
+                    at: entry.span, help: cause.help, fix: cause.fix())
             }
         }
     }

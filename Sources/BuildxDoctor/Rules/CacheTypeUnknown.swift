@@ -46,10 +46,19 @@ struct CacheTypeUnknown: Rule {
                     ? "BuildKit fails the build with `unknown cache exporter: \"\(spec.type)\"`"
                     : "BuildKit skips the import (`unknown cache importer: \(spec.type)`) and the build gets no cache"
                 let suggestion = Self.nearestBackend(to: spec.type)
+                // Only a wrong case is surely a slip; another near name might be meant as something else.
+                let fix = CacheBackend(rawValue: spec.type.lowercased()).flatMap { backend in
+                    spec.typeField.flatMap { field in
+                        entry.replacing(field, with: "type=\(backend.rawValue)").map {
+                            Fix(summary: "write `type=\(backend.rawValue)` in lowercase", edits: [$0])
+                        }
+                    }
+                }
                 return description.diagnostic(
                     "`\(spec.type)` is not a cache type: \(outcome)", at: entry.span,
                     help: suggestion.map { "use `type=\($0.rawValue)`" }
-                        ?? "use one of \(CacheBackend.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))")
+                        ?? "use one of \(CacheBackend.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))",
+                    fix: fix)
             }
         }
     }

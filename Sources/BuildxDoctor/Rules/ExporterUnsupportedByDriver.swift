@@ -56,7 +56,8 @@ struct ExporterUnsupportedByDriver: Rule {
                 let condition = verdict == .mayFail ? " \(DockerDriverCause.containerdStoreCondition)" : ""
                 return description.diagnostic(
                     "this `type=\(output.spec!.type)` output \(verdict == .fails ? "will" : "may") fail (`\(feature.refusal(by: .docker(.classic)))`): the build runs on \(DockerDriverCause.dockerDriver(verdict))\(condition); \(cause.reason)",
-                    at: output.written.span, help: cause.help, severity: verdict == .fails ? .error : .warning)
+                    at: output.written.span, help: cause.help, severity: verdict == .fails ? .error : .warning,
+                    fix: cause.fix())
             }
         }
     }

@@ -35,11 +35,14 @@ struct InlineCacheModeMax: Rule {
     func check(_ plan: BuildPlan) -> [Diagnostic] {
         plan.cacheEntries.compactMap { _, _, _, entry in
             guard entry.direction == .export,
-                entry.specs.contains(where: { $0.backend == .inline && $0.value(of: "mode") == .known("max") })
+                let spec = entry.specs.first(where: { $0.backend == .inline && $0.value(of: "mode") == .known("max") })
             else { return nil }
+            let modes = spec.fields.filter { $0.key == "mode" }
+            let edits = modes.compactMap(entry.removing)
             return description.diagnostic(
                 "`mode=max` does nothing here: an inline cache is always exported with `mode=min`, so intermediate stages are not cached",
-                at: entry.span, help: "drop `mode=max`, or cache every stage with `type=registry,ref=<image>:cache,mode=max`")
+                at: entry.span, help: "drop `mode=max`, or cache every stage with `type=registry,ref=<image>:cache,mode=max`",
+                fix: edits.count == modes.count && modes.count == 1 ? Fix(summary: "drop `mode=max`", edits: edits) : nil)
         }
     }
 }

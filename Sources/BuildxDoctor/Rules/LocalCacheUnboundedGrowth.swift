@@ -99,17 +99,24 @@ struct LocalCacheUnboundedGrowth: Rule {
                 let name = lastComponent(destination)
                 let restore = name.flatMap { restoringCacheStep($0, before: step, in: job) }
                 if sources.contains(destination), restore != nil {
+                    let newDestination = destination + "-new"
+                    let fix = spec.fields.last(where: { $0.key == "dest" }).flatMap { entry.replacing($0, with: "dest=\(newDestination)") }
+                        .flatMap { edit in moveStep(from: newDestination, to: destination, after: step, in: plan.file).map { [edit, $0] } }
                     return description.diagnostic(
                         "this local cache export writes into `\(destination)`, the directory it imports from: new blobs are added on every run and old ones are never removed, so the cache grows without bound",
                         at: entry.span,
-                        help: "export to a new directory (`dest=\(destination)-new`) and add a step after the build that runs `rm -rf \(destination) && mv \(destination)-new \(destination)`")
+                        help: "export to a new directory (`dest=\(newDestination)`) and add a step after the build that runs `rm -rf \(destination) && mv \(newDestination) \(destination)`",
+                        fix: fix.map { Fix(summary: "export to `\(newDestination)` and move it over `\(destination)` after the build", edits: $0) })
                 }
                 guard let name, !sources.contains(destination), !isRotated(name, after: step, in: job) else { return nil }
                 if let source = sources.first {
                     return description.diagnostic(
                         "this local cache export into `\(destination)` is never rotated: no later step replaces the imported `\(source)` with it, so the next build does not read the cache this one writes",
                         at: entry.span,
-                        help: "add a step after the build that runs `rm -rf \(source) && mv \(destination) \(source)`")
+                        help: "add a step after the build that runs `rm -rf \(source) && mv \(destination) \(source)`",
+                        fix: moveStep(from: destination, to: source, after: step, in: plan.file).map {
+                            Fix(summary: "add a \"Move cache\" step after the build", edits: [$0])
+                        })
                 }
                 guard let restore else { return nil }
                 return description.diagnostic(
@@ -118,6 +125,16 @@ struct LocalCacheUnboundedGrowth: Rule {
                     help: "restore into a separate directory, import it with `cache-from: type=local,src=…`, and move the new export over it after the build")
             }
         }
+    }
+
+    /// The documented "Move cache" step, inserted right after the build step in its style, under the
+    /// build's own condition (moving a cache that a skipped build never wrote would fail the job).
+    private func moveStep(from destination: String, to source: String, after step: Step, in file: SourceFile) -> TextEdit? {
+        guard let item = file.sequenceItem(startingAt: step.span.start), step.condition == nil || step.writtenCondition != nil
+        else { return nil }
+        let condition = step.writtenCondition.map { ["  if: \($0.text)"] } ?? []
+        let lines = ["- name: Move cache"] + condition + ["  run: |", "    rm -rf \(source)", "    mv \(destination) \(source)"]
+        return file.insertion(file.lines(lines, indent: item.dashColumn), afterLine: item.lastLine)
     }
 
     /// The attribute's value as written (expressions included), without a trailing slash.

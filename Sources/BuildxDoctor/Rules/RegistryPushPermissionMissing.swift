@@ -91,9 +91,27 @@ struct RegistryPushPermissionMissing: Rule {
                 guard step.index > login.index, let build = step.build, pushesToGHCR(build) else { return nil }
                 return description.diagnostic(
                     "this build pushes to ghcr.io with the job's GITHUB_TOKEN (login on line \(login.span.start.line)), but the `permissions` on line \(permissions.span.start.line) do not grant `packages: write`: the push fails with `denied: permission_denied: write_package`",
-                    at: build.span, help: "add `packages: write` to the `permissions` block on line \(permissions.span.start.line)")
+                    at: build.span, help: "add `packages: write` to the `permissions` block on line \(permissions.span.start.line)",
+                    fix: grantPackagesWrite(permissions, in: plan.file))
             }
         }
+    }
+
+    /// `packages: write` in a block-style scope list: the existing `packages:` level replaced, or a new
+    /// line before the first scope at its indentation.
+    private func grantPackagesWrite(_ permissions: Permissions, in file: SourceFile) -> Fix? {
+        guard case .scopes = permissions.grant, let first = permissions.entries.first,
+            first.scope.span.start.line > permissions.span.start.line
+        else { return nil }
+        if let packages = permissions.entries.first(where: { $0.scope.text == "packages" }) {
+            return Fix(
+                summary: "grant `packages: write`",
+                edits: [TextEdit(range: packages.level.span.byteRange, replacement: "write")])
+        }
+        let line = first.scope.span.start.line
+        return Fix(
+            summary: "grant `packages: write`",
+            edits: [.insert(file.lines(["packages: write"], indent: first.scope.span.start.column - 1), at: file.startOffset(ofLine: line))])
     }
 
     /// A pushed tag or a registry cache export on ghcr.io.

@@ -50,7 +50,10 @@ struct RegistryRefUppercase: Rule {
                     let outcome = entry.direction == .export ? "the build fails" : "the cache import fails, so the build gets no cache,"
                     return description.diagnostic(
                         "the cache ref `\(written)` has uppercase letters in its repository: \(outcome) with `invalid reference format: repository name must be lowercase`",
-                        at: entry.span(of: field), help: "write `\(Self.lowercased(written))`")
+                        at: entry.span(of: field), help: "write `\(Self.lowercased(written))`",
+                        fix: entry.replacing(field, with: "ref=\(Self.lowercased(written))").map {
+                            Fix(summary: "lowercase the cache ref's repository", edits: [$0])
+                        })
                 }
                 if repository.containsText("github.repository") {
                     return description.diagnostic(

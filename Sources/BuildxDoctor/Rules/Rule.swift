@@ -21,13 +21,16 @@ public struct Diagnostic: Sendable, Equatable {
     public let span: Span
     /// The fix in one or two sentences.
     public let help: String?
+    /// The edit that makes the configuration work, when one is safe.
+    public let fix: Fix?
 
-    public init(rule: String, severity: Severity, message: String, span: Span, help: String?) {
+    public init(rule: String, severity: Severity, message: String, span: Span, help: String?, fix: Fix? = nil) {
         self.rule = rule
         self.severity = severity
         self.message = message
         self.span = span
         self.help = help
+        self.fix = fix
     }
 }
 
@@ -61,8 +64,10 @@ public struct RuleDescription: Sendable {
     }
 
     /// A finding of this rule at its default severity unless `severity` says otherwise.
-    public func diagnostic(_ message: String, at span: Span, help: String?, severity: Severity? = nil) -> Diagnostic {
-        Diagnostic(rule: id, severity: severity ?? self.severity, message: message, span: span, help: help)
+    public func diagnostic(_ message: String, at span: Span, help: String?, severity: Severity? = nil, fix: Fix? = nil)
+        -> Diagnostic
+    {
+        Diagnostic(rule: id, severity: severity ?? self.severity, message: message, span: span, help: help, fix: fix)
     }
 }
 

@@ -90,7 +90,14 @@ private struct Reader {
         case .mapping(let mapping):
             var scopes: [String: String] = [:]
             for scope in mapping.entries { scopes[scope.key.value] = scope.value.string ?? "" }
-            return Permissions(grant: .scopes(scopes), span: span)
+            let entries = mapping.entries.compactMap { scope -> (scope: WrittenText, level: WrittenText)? in
+                guard let level = scope.value.scalar else { return nil }
+                return (
+                    WrittenText(text: scope.key.value, span: scope.key.valueSpan(in: file)),
+                    WrittenText(text: level.value, span: level.valueSpan(in: file))
+                )
+            }
+            return Permissions(grant: .scopes(scopes), span: span, entries: entries)
         case .sequence: return Permissions(grant: .unknown, span: span)
         }
     }
@@ -129,6 +136,11 @@ private struct Reader {
         let span = file.span(mapping.start.offset..<(mapping.entries.first?.key.valueSpan(in: file).end.offset ?? mapping.start.offset))
         let id = mapping["id"]?.string
         let condition = mapping["if"]?.string.map(normalizedCondition)
+        let writtenCondition = mapping["if"]?.scalar.flatMap { scalar -> WrittenText? in
+            let span = scalar.valueSpan(in: file)
+            guard span.start.line == span.end.line, scalar.style != .literal, scalar.style != .folded else { return nil }
+            return WrittenText(text: String(decoding: file.bytes[span.byteRange], as: UTF8.self), span: span)
+        }
         let inputs = mapping["with"]?.mapping
         let env = inheritedEnv.merging(environment(mapping["env"])) { $1 }
 
@@ -136,11 +148,14 @@ private struct Reader {
             let script = Script(text: run.value, span: run.valueSpan(in: file))
             return Step(
                 index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition,
+                writtenCondition: writtenCondition,
                 builderChange: ShellBuilderCommands.change(in: run.value), script: script,
                 registryLogin: ShellBuilderCommands.registryLogin(in: run.value))
         }
         guard let uses = mapping["uses"]?.scalar else {
-            return Step(index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition)
+            return Step(
+                index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition,
+                writtenCondition: writtenCondition)
         }
         let action = ActionReference(parsing: uses.value, span: uses.valueSpan(in: file))
         let inputReader = ActionInputs(mapping: inputs, file: file)
@@ -155,9 +170,11 @@ private struct Reader {
         }
         let inputNames = (inputs?.entries ?? []).map { WrittenText(text: $0.key.value, span: $0.key.valueSpan(in: file)) }
         return Step(
-            index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition, action: action,
+            index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition,
+                writtenCondition: writtenCondition, action: action,
             builderChange: change, build: build, restoredPaths: KnownActions.restoredPaths(of: action, inputs: inputReader),
-            inputs: inputNames, registryLogin: KnownActions.registryLogin(of: action, inputs: inputReader))
+            inputs: inputNames, inputsKey: mapping.entry("with")?.key.valueSpan(in: file),
+            registryLogin: KnownActions.registryLogin(of: action, inputs: inputReader))
     }
 
     /// What a local composite action does to the builder: the last change among its own steps, or no

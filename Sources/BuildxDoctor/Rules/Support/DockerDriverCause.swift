@@ -1,43 +1,183 @@
 import BuildxModel
 
 /// Why a build ended up on the Docker Engine's own `docker` driver, in the user's terms, with the edit
-/// that moves it to a BuildKit builder. Shared by the driver rules so they explain it the same way.
+/// that moves it to a BuildKit builder. Shared by the driver rules so they explain and fix it alike.
 struct DockerDriverCause {
-    let reason: String
-    let help: String
+    private enum Kind {
+        /// A setup step with the docker driver, which creates no BuildKit builder.
+        case dockerDriverSetup(Step)
+        /// A setup step with `use: false` that the build does not name.
+        case unusedSetup(Step)
+        /// A setup step after the build.
+        case lateSetup(Step)
+        /// A setup step in another job.
+        case setupInOtherJob(Job, Step)
+        case noSetup
+    }
+
+    private let kind: Kind
+    private let build: BuildInvocation
+    private let step: Step
+    private let job: Job
+    private let plan: BuildPlan
 
     init(build: BuildInvocation, step: Step, job: Job, plan: BuildPlan) {
-        func line(_ step: Step) -> Int { step.span.start.line }
-        let setupAdvice =
-            "add a `docker/setup-buildx-action` step before this build in \(job.host == .caller ? "this action" : "job `\(job.id)`"): it creates a `docker-container` builder and makes it current"
-
+        self.build = build
+        self.step = step
+        self.job = job
+        self.plan = plan
+        let creators = job.steps.filter(\.createsBuilder)
         if case .step(let index)? = build.builder.builder?.origin, let creator = job.steps.first(where: { $0.index == index }) {
-            reason = "the builder set up at line \(line(creator)) uses the `docker` driver, which creates no BuildKit builder"
-            help = "remove `driver: docker` from that step (its default driver is `docker-container`)"
-            return
-        }
-        let creators = job.steps.filter { $0.createsBuilder }
-        if let hidden = creators.last(where: { $0.index < step.index && !$0.makesBuilderCurrent }) {
-            let id = hidden.id ?? "buildx"
-            reason = "the setup step at line \(line(hidden)) has `use: false` and this build sets no `builder:`"
-            help = "add `builder: ${{ steps.\(id).outputs.name }}` to this step"
-                + (hidden.id == nil ? " and `id: \(id)` to the setup step" : "")
-            return
-        }
-        if let late = creators.first(where: { $0.index > step.index }) {
-            reason = "the builder is set up at line \(line(late)), after this build"
-            help = "move the `docker/setup-buildx-action` step before this build"
-            return
-        }
-        if let other = plan.jobs.first(where: { $0.id != job.id && $0.steps.contains(where: \.createsBuilder) }),
+            kind = .dockerDriverSetup(creator)
+        } else if let unused = creators.last(where: { $0.index < step.index && !$0.makesBuilderCurrent }) {
+            kind = .unusedSetup(unused)
+        } else if let late = creators.first(where: { $0.index > step.index }) {
+            kind = .lateSetup(late)
+        } else if let other = plan.jobs.first(where: { $0.id != job.id && $0.steps.contains(where: \.createsBuilder) }),
             let setup = other.steps.first(where: \.createsBuilder)
         {
-            reason = "the builder is set up in job `\(other.id)` (line \(line(setup))), but every job starts on a fresh runner with only the default builder"
-            help = setupAdvice
-            return
+            kind = .setupInOtherJob(other, setup)
+        } else {
+            kind = .noSetup
         }
-        reason = "no `docker/setup-buildx-action` step runs before it in \(job.host == .caller ? "this action" : "job `\(job.id)`")"
-        help = setupAdvice
+    }
+
+    private var place: String { job.host == .caller ? "this action" : "job `\(job.id)`" }
+
+    var reason: String {
+        switch kind {
+        case .dockerDriverSetup(let creator):
+            "the builder set up at line \(creator.span.start.line) uses the `docker` driver, which creates no BuildKit builder"
+        case .unusedSetup(let setup):
+            "the setup step at line \(setup.span.start.line) has `use: false` and this build sets no `builder:`"
+        case .lateSetup(let setup):
+            "the builder is set up at line \(setup.span.start.line), after this build"
+        case .setupInOtherJob(let other, let setup):
+            "the builder is set up in job `\(other.id)` (line \(setup.span.start.line)), but every job starts on a fresh runner with only the default builder"
+        case .noSetup:
+            "no `docker/setup-buildx-action` step runs before it in \(place)"
+        }
+    }
+
+    var help: String {
+        switch kind {
+        case .dockerDriverSetup: "remove `driver: docker` from that step (its default driver is `docker-container`)"
+        case .unusedSetup(let setup):
+            "add `builder: ${{ steps.\(setup.id ?? "buildx").outputs.name }}` to this step"
+                + (setup.id == nil ? " and `id: buildx` to the setup step" : "")
+        case .lateSetup: "move the `docker/setup-buildx-action` step before this build"
+        case .setupInOtherJob, .noSetup:
+            "add a `docker/setup-buildx-action` step before this build in \(place): it creates a `docker-container` builder and makes it current"
+        }
+    }
+
+    /// The edit that puts the build on a `docker-container` builder; with `emulating` platforms the runner
+    /// cannot run natively, also a `docker/setup-qemu-action` step when the job has none.
+    func fix(emulating platforms: [String] = []) -> Fix? {
+        let file = plan.file
+        switch kind {
+        case .dockerDriverSetup(let creator):
+            guard let driver = creator.inputs.first(where: { $0.text == "driver" }) else { return nil }
+            var lines = driver.span.start.line...driver.span.start.line
+            if creator.inputs.count == 1, let with = creator.inputsKey { lines = with.start.line...driver.span.start.line }
+            return Fix(summary: "remove `driver: docker` from the setup step", edits: [file.removal(ofLines: lines)])
+        case .unusedSetup(let setup):
+            return addBuilderInput(naming: setup)
+        case .lateSetup(let setup):
+            guard let target = insertionLine(), let item = file.sequenceItem(startingAt: setup.span.start) else { return nil }
+            return Fix(
+                summary: "move the `docker/setup-buildx-action` step before the build",
+                edits: [
+                    .insert(file.text(ofLines: item.firstLine...item.lastLine), at: file.startOffset(ofLine: target)),
+                    file.removal(ofLines: item.firstLine...item.lastLine),
+                ])
+        case .setupInOtherJob, .noSetup:
+            guard let target = insertionLine(), let item = file.sequenceItem(startingAt: firstNeedingStep.span.start) else {
+                return nil
+            }
+            let needsQEMU =
+                platforms.contains(where: Self.needsEmulation)
+                && !job.steps.contains { $0.index < firstNeedingStep.index && $0.action?.repository == "docker/setup-qemu-action" }
+            var text = ""
+            if needsQEMU { text += newStep("docker/setup-qemu-action", name: "Set up QEMU", dashColumn: item.dashColumn) }
+            text += newStep("docker/setup-buildx-action", name: "Set up Docker Buildx", dashColumn: item.dashColumn)
+            return Fix(
+                summary: "add \(needsQEMU ? "`docker/setup-qemu-action` and " : "")`docker/setup-buildx-action` before the build",
+                edits: [.insert(text, at: file.startOffset(ofLine: target))])
+        }
+    }
+
+    /// The first build of the job that runs on the runner's default builder: one setup step before it
+    /// serves every later build too.
+    private var firstNeedingStep: Step {
+        job.steps.first { candidate in
+            guard let build = candidate.build, case .runnerDefault? = build.builder.builder?.origin else { return false }
+            return true
+        } ?? step
+    }
+
+    private func insertionLine() -> Int? {
+        plan.file.sequenceItem(startingAt: (kindIsMove ? step : firstNeedingStep).span.start)?.firstLine
+    }
+
+    private var kindIsMove: Bool {
+        if case .lateSetup = kind { return true }
+        return false
+    }
+
+    private func addBuilderInput(naming setup: Step) -> Fix? {
+        let file = plan.file
+        guard let firstInput = step.inputs.first, firstInput.span.start.line > (step.inputsKey?.start.line ?? 0) else { return nil }
+        let id = setup.id ?? "buildx"
+        var edits = [
+            TextEdit.insert(
+                file.lines(["builder: ${{ steps.\(id).outputs.name }}"], indent: firstInput.span.start.column - 1),
+                at: file.startOffset(ofLine: firstInput.span.start.line))
+        ]
+        if setup.id == nil {
+            // The setup step's first key must be alone on its line for an `id:` line to follow it.
+            guard let item = file.sequenceItem(startingAt: setup.span.start), setup.action?.span.start.line == item.firstLine
+            else { return nil }
+            edits.append(file.insertion(file.lines(["id: \(id)"], indent: setup.span.start.column - 1), afterLine: item.firstLine))
+        }
+        return Fix(summary: "name the setup step's builder in `builder:`", edits: edits)
+    }
+
+    /// A new step in the style of the build step: same indentation and quoting, a `name:` when the
+    /// build step has one, and the pinning style the file uses for docker/* actions.
+    private func newStep(_ action: String, name: String, dashColumn: Int) -> String {
+        let file = plan.file
+        // A quoted `uses:` value's span starts at its opening quote.
+        let quote = step.action.map { file.bytes[$0.span.start.offset] }
+        let quoteText = quote == UInt8(ascii: "'") ? "'" : quote == UInt8(ascii: "\"") ? "\"" : ""
+        let (ref, comment) = Self.ref(for: action, pinnedBySHA: pinsDockerActionsBySHA)
+        let uses = "uses: \(quoteText)\(action)@\(ref)\(quoteText)" + (comment.map { " # \($0)" } ?? "")
+        if step.name != nil {
+            return file.lines(["- name: \(name)", "  " + uses], indent: dashColumn)
+        }
+        return file.lines(["- " + uses], indent: dashColumn)
+    }
+
+    private var pinsDockerActionsBySHA: Bool {
+        plan.jobs.flatMap(\.steps).contains { candidate in
+            guard let action = candidate.action, action.repository?.hasPrefix("docker/") == true, let ref = action.ref else { return false }
+            return ref.count == 40 && ref.allSatisfy(\.isHexDigit)
+        }
+    }
+
+    /// The reference to write: the current major tag, or the commit of setup-buildx-action v4.3.0 where
+    /// the file pins by commit (facts §0). No commit of setup-qemu-action is recorded, so it gets its tag.
+    private static func ref(for action: String, pinnedBySHA: Bool) -> (ref: String, comment: String?) {
+        if action == "docker/setup-buildx-action", pinnedBySHA {
+            return ("37fe631027851001ddb9b187196cc803df7f5f0e", "v4.3.0")
+        }
+        return ("v4", nil)
+    }
+
+    /// Platforms a GitHub-hosted x86-64 runner cannot run without QEMU.
+    private static func needsEmulation(_ platform: String) -> Bool {
+        let architecture = platform.split(separator: "/").dropFirst().first.map(String.init) ?? platform
+        return !["amd64", "386", "x86_64"].contains(architecture)
     }
 
     /// The builder the build runs on, described with what is known about the runner's engine.

@@ -1,0 +1,52 @@
+/// Applies every safe fix to a file and checks again, until nothing more can be fixed. Reads only the
+/// diagnostics (and their fixes) that `Checker` produces.
+public struct Fixer: Sendable {
+    public let checker: Checker
+    /// Only fixes of these rules are applied; `nil` for all.
+    public let rules: Set<String>?
+
+    public init(checker: Checker = Checker(), rules: Set<String>? = nil) {
+        self.checker = checker
+        self.rules = rules
+    }
+
+    /// What fixing one file gave.
+    public struct Result: Sendable {
+        public let original: SourceFile
+        /// The fixed content, without the byte order mark (see `original.hasByteOrderMark`).
+        public let fixed: [UInt8]
+        public let applied: [Fix]
+        /// Findings after the fixes; those without a fix are the ones `fix` cannot repair.
+        public let remaining: [Diagnostic]
+
+        public var changed: Bool { fixed != original.bytes }
+    }
+
+    public func fix(_ file: SourceFile) -> Result {
+        var current = file
+        var applied: [Fix] = []
+        var remaining = diagnostics(of: current)
+        // Each pass may reveal the next fix (say, QEMU after buildx); four passes is more than any needs.
+        for _ in 0..<4 {
+            var fixes: [Fix] = []
+            for fix in remaining.compactMap(\.fix) where rules == nil || remaining.contains(where: { $0.fix == fix && rules!.contains($0.rule) }) {
+                if !fixes.contains(fix) { fixes.append(fix) }
+            }
+            guard !fixes.isEmpty else { break }
+            let (bytes, taken) = FixApplier.apply(fixes, to: current.bytes)
+            guard !taken.isEmpty, let next = try? SourceFile(path: file.path, data: bytes),
+                // A fix must never turn a valid file into an invalid one.
+                (try? YAMLDocument.parse(next)) != nil
+            else { break }
+            current = next
+            applied += taken
+            remaining = diagnostics(of: current)
+        }
+        return Result(original: file, fixed: current.bytes, applied: applied, remaining: remaining)
+    }
+
+    private func diagnostics(of file: SourceFile) -> [Diagnostic] {
+        if case .checked(_, _, let diagnostics) = checker.check(file) { return diagnostics }
+        return []
+    }
+}
