@@ -54,6 +54,14 @@ let fixCases: [FixCase] = [
         before: head + "      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          cache-from: type=GHA\n          cache-to: |\n            type=inline,mode=max\n            type=registry,ref=ghcr.io/Acme/App:Cache,ignore-errors=true\n",
         after: head + "      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          cache-from: type=gha\n          cache-to: |\n            type=inline\n            type=registry,ref=ghcr.io/acme/app:Cache,ignore-error=true\n"),
     FixCase(
+        name: "a second image gets its own gha scope, named after its context",
+        before: head + "      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          context: ./api\n          cache-to: type=gha,mode=max\n      - uses: docker/build-push-action@v6\n        with:\n          context: ./web\n          cache-from: type=gha\n          cache-to: type=gha,mode=max\n",
+        after: head + "      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          context: ./api\n          cache-to: type=gha,mode=max\n      - uses: docker/build-push-action@v6\n        with:\n          context: ./web\n          cache-from: type=gha,scope=web\n          cache-to: type=gha,scope=web,mode=max\n"),
+    FixCase(
+        name: "a matrix build's scope varies with the matrix",
+        before: "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        image: [api, web]\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          context: ./${{ matrix.image }}\n          cache-from: type=gha,scope=images\n          cache-to: type=gha,scope=images,mode=max\n",
+        after: "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        image: [api, web]\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          context: ./${{ matrix.image }}\n          cache-from: type=gha,scope=images-${{ matrix.image }}\n          cache-to: type=gha,scope=images-${{ matrix.image }},mode=max\n"),
+    FixCase(
         name: "packages: write is added to the permissions block",
         before: "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          password: ${{ secrets.GITHUB_TOKEN }}\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:1\n",
         after: "on: push\npermissions:\n  packages: write\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          password: ${{ secrets.GITHUB_TOKEN }}\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:1\n"),
@@ -104,10 +112,12 @@ struct FixTests {
         let removed = diff.split(separator: "\n").filter { $0.hasPrefix("-") && !$0.hasPrefix("---") }.count
         let bytes = Array(text.utf8)
         let editedLines = result.applied.flatMap(\.edits).reduce(0) { total, edit in
-            // Appending after a last line without a line break gives that line one.
-            let touchesLastLine = edit.range.lowerBound == bytes.count && bytes.last != UInt8(ascii: "\n")
+            // Appending after a last line without a line break gives that line one; inserting mid-line changes it.
+            let changesALine = edit.range.lowerBound == bytes.count && bytes.last != UInt8(ascii: "\n")
+                || (edit.range.isEmpty && edit.range.lowerBound > 0 && edit.range.lowerBound < bytes.count
+                    && bytes[edit.range.lowerBound - 1] != UInt8(ascii: "\n"))
             let spanned = edit.range.isEmpty ? 0 : bytes[edit.range].filter { $0 == UInt8(ascii: "\n") }.count + 1
-            return total + spanned + (touchesLastLine ? 1 : 0)
+            return total + spanned + (changesALine ? 1 : 0)
         }
         #expect(removed <= editedLines, "\(diff)")
     }

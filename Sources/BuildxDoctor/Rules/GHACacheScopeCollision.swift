@@ -86,10 +86,12 @@ struct GHACacheScopeCollision: Rule {
                 guard let spec = entry.specs.first(where: { $0.backend == .gha }) else { continue }
                 let scope = scopeText(spec, entry)
                 if job.hasMatrix, build.identity.containsText("matrix."), !(scope?.containsText("matrix.") ?? false) {
+                    let keys = Self.matrixKeys(in: build.identity)
                     diagnostics.append(
                         description.diagnostic(
                             "every combination of the matrix exports to the GitHub Actions cache scope `\(scope ?? "buildkit")`, so each overwrites the others' cache",
-                            at: entry.span, help: "add a scope that varies with the matrix, e.g. `scope=${{ matrix.<key> }}`, to cache-from and cache-to"))
+                            at: entry.span, help: "add a scope that varies with the matrix, e.g. `scope=${{ matrix.<key> }}`, to cache-from and cache-to",
+                            fix: keys.count == 1 ? scopeFix(build, suffix: "${{ matrix.\(keys[0]) }}") : nil))
                     continue
                 }
                 guard let scope, !Expression.occurs(in: scope) else { continue }
@@ -98,7 +100,8 @@ struct GHACacheScopeCollision: Rule {
                         diagnostics.append(
                             description.diagnostic(
                                 "this build exports to the GitHub Actions cache scope `\(scope)`, which the different build on line \(first.line) also writes: each overwrites the other's cache",
-                                at: entry.span, help: "give each image its own `scope=` in cache-from and cache-to"))
+                                at: entry.span, help: "give each image its own `scope=` in cache-from and cache-to",
+                                fix: Self.imageName(of: build).flatMap { scopeFix(build, suffix: $0) }))
                     }
                 } else {
                     firstByScope[scope] = (build.identity, entry.span.start.line)
@@ -106,6 +109,49 @@ struct GHACacheScopeCollision: Rule {
             }
         }
         return diagnostics
+    }
+
+    /// Gives every gha entry of the build (imports too, so the build reads what it writes) a scope ending
+    /// in `suffix`: a new `scope=<suffix>`, or `-<suffix>` appended to the scope it has.
+    private func scopeFix(_ build: BuildInvocation, suffix: String) -> Fix? {
+        var edits: [TextEdit] = []
+        for entry in build.cacheEntries {
+            guard let spec = entry.specs.first(where: { $0.backend == .gha }) else { continue }
+            if let field = spec.fields.last(where: { $0.key == "scope" }) {
+                guard let written = entry.writtenValue(of: field), let edit = entry.replacing(field, with: "scope=\(written)-\(suffix)")
+                else { return nil }
+                edits.append(edit)
+            } else {
+                guard let type = spec.typeField, let exact = entry.exactSpan(of: type) else { return nil }
+                edits.append(.insert(",scope=\(suffix)", at: exact.end.offset))
+            }
+        }
+        return edits.isEmpty ? nil : Fix(summary: "give the build its own GitHub Actions cache scope", edits: edits)
+    }
+
+    /// The distinct `matrix.<key>` names a text uses.
+    static func matrixKeys(in text: String) -> [String] {
+        var keys: [String] = []
+        var rest = Substring(text)
+        while let range = rest.range(of: "matrix.") {
+            let key = rest[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+            if !key.isEmpty, !keys.contains(String(key)) { keys.append(String(key)) }
+            rest = rest[range.upperBound...]
+        }
+        return keys
+    }
+
+    /// A literal name for the build's image: its context folder, else its Dockerfile's distinctive part
+    /// (`api.Dockerfile`, `Dockerfile.api` → `api`).
+    static func imageName(of build: BuildInvocation) -> String? {
+        let inputs = build.identity.split(separator: "\u{0}", omittingEmptySubsequences: false).prefix(2)
+        for input in inputs where !input.isEmpty && !Expression.occurs(in: String(input)) {
+            let last = input.split(separator: "/").last.map(String.init) ?? ""
+            let name = last.split(separator: ".").filter { $0 != "Dockerfile" }.joined(separator: "-")
+                .filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+            if !name.isEmpty { return name }
+        }
+        return nil
     }
 
     /// The scope as written (`buildkit` when absent); `nil` when the action changed the text.
