@@ -225,3 +225,65 @@ struct CorpusFixTests {
         #expect(try run(["fix"] + files).stdout.isEmpty)
     }
 }
+
+@Suite("Command line: explain")
+struct ExplainCommandLineTests {
+    private func log(_ text: String) throws -> URL {
+        let folder = try temporaryFolder()
+        let file = folder.appendingPathComponent("job.log")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test func explainsTheSeedFailureAndPointsAtTheWorkflow() throws {
+        let file = try log("##[error]buildx failed with: Learn more at https://docs.docker.com/go/build-cache-backends/\n")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let result = try run(["explain", file.path, "--repo", "Examples/failing", "--format", "json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let first = try #require((object["explanations"] as? [[String: Any]])?.first)
+        #expect(first["signature"] as? String == "cache-export-docker-driver")
+        #expect(first["rule"] as? String == "cache-export-unsupported-by-driver")
+        #expect(first["logLine"] as? Int == 1)
+        #expect((first["location"] as? [String: Any])?["line"] as? Int == 50)
+    }
+
+    @Test func unrecognisedErrorsExitWithOneAndAreListed() throws {
+        let file = try log("ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully: exit code: 2\n")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let result = try run(["explain", file.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("line 1: ERROR: failed to solve: process"))
+    }
+
+    @Test func readsStandardInputAndRefusesBinaryOrMissingLogs() throws {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["explain"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data("ERROR: Attestation is not supported for the docker driver.\n".utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("Attestations on the docker driver"))
+
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let binary = folder.appendingPathComponent("x.log")
+        try Data([0x61, 0x00]).write(to: binary)
+        let refused = try run(["explain", binary.path])
+        #expect(refused.status == 2 && refused.stderr.contains("not a text log"))
+        #expect(try run(["explain", folder.appendingPathComponent("missing.log").path]).status == 2)
+    }
+
+    @Test func listPrintsTheCatalog() throws {
+        let result = try run(["explain", "--list"])
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").count == SignatureCatalog.all.count)
+    }
+}

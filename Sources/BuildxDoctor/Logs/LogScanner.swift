@@ -1,0 +1,288 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a log says went wrong.
+public struct LogReport: Sendable {
+    /// One recognised error, first occurrence only.
+    public struct Explanation: Sendable {
+        public let signature: ErrorSignature
+        /// 1-based line of the log.
+        public let logLine: Int
+        /// The line, cleaned of timestamps, colour codes and runner markers.
+        public let excerpt: String
+        /// The configuration line `check` blames for the same cause, when a workflow was given.
+        public var location: Diagnostic?
+    }
+
+    /// Recognised errors in the order they happened: the first failure is the one that stopped the build.
+    public internal(set) var explanations: [Explanation] = []
+    /// Error lines no signature explains (at most `LogScanner.unrecognizedLimit`).
+    public internal(set) var unrecognized: [(line: Int, text: String)] = []
+
+    /// Set when the log is not text: the line of the first NUL byte in its first megabyte.
+    public internal(set) var binaryLine: Int?
+
+    /// Whether anything was recognised as a failure or as the reason for a cold cache.
+    public var recognizesSomething: Bool { explanations.contains { $0.signature.kind != .notice } }
+
+    public init() {}
+
+    /// Several logs read as one: each explanation once, in the order the logs were given.
+    public init(merging reports: [LogReport]) {
+        var seen = Set<String>()
+        for report in reports {
+            explanations += report.explanations.filter { seen.insert($0.signature.id).inserted }
+            unrecognized += report.unrecognized.prefix(LogScanner.unrecognizedLimit - unrecognized.count)
+            binaryLine = binaryLine ?? report.binaryLine
+        }
+    }
+}
+
+/// Reads a CI log as a stream — GitHub Actions raw logs, GitLab job logs, BuildKit plain progress — and
+/// recognises the errors in it. Memory stays bounded whatever the log's size: only the current line is
+/// kept, and only lines that contain a known fragment are looked at closely.
+public struct LogScanner: Sendable {
+    public static let unrecognizedLimit = 10
+    private static let chunkSize = 1 << 22
+    /// Longest line kept for matching; longer lines are cut (a progress bar can be megabytes).
+    private static let lineLimit = 1 << 16
+
+    private let signatures: [ErrorSignature]
+    private let matcher: FragmentMatcher
+    /// For each fragment: the signature it belongs to, or a role of its own.
+    private let roles: [Role]
+
+    private enum Role {
+        case signature(Int)
+        case importStep
+        case errorMarker
+    }
+
+    /// The scanner for the whole catalog, built once: its automaton takes a moment to build.
+    public static let standard = LogScanner()
+
+    public init(signatures: [ErrorSignature] = SignatureCatalog.all) {
+        self.signatures = signatures
+        var fragments: [String] = []
+        var roles: [Role] = []
+        for (index, signature) in signatures.enumerated() {
+            for fragment in signature.fragments {
+                fragments.append(fragment)
+                roles.append(.signature(index))
+            }
+        }
+        fragments += ["importing cache manifest from", "error:", "##[error]"]
+        roles += [.importStep, .errorMarker, .errorMarker]
+        self.matcher = FragmentMatcher(fragments)
+        self.roles = roles
+    }
+
+    /// Scans everything `read` returns until it returns nothing. The buffer always starts at a line
+    /// start: complete lines are scanned, the unfinished last one moves to the front for the next read.
+    public func scan(reading read: (UnsafeMutableRawBufferPointer) -> Int) -> LogReport {
+        var state = ScanState()
+        var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        var filled = 0
+        var first = true
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+            if first, let nul = buffer[..<(filled + count)].firstIndex(of: 0) {
+                state.report.binaryLine = buffer[..<nul].reduce(1) { $1 == 10 ? $0 + 1 : $0 }
+                return state.report
+            }
+            first = false
+            filled += count
+            let atEnd = count == 0
+            // Scan up to the last line break; a full buffer without one is cut, as one very long line.
+            let lastBreak = buffer[..<filled].lastIndex(of: 10).map { $0 + 1 }
+            let end = atEnd ? filled : lastBreak ?? (filled == buffer.count ? filled : 0)
+            if end > 0 {
+                buffer.withUnsafeBufferPointer { scanLines(UnsafeBufferPointer(rebasing: $0[..<end]), &state) }
+                buffer.withUnsafeMutableBytes { raw in
+                    raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[end..<filled]))
+                }
+                filled -= end
+            }
+            if atEnd { break }
+        }
+        // The failure that stopped the build first, then why the cache was cold, then notices.
+        let rank: (ErrorSignature.Kind) -> Int = { [.failure: 0, .coldCache: 1, .notice: 2][$0]! }
+        state.report.explanations.sort { (rank($0.signature.kind), $0.logLine) < (rank($1.signature.kind), $1.logLine) }
+        return state.report
+    }
+
+    /// Matches whole lines; only lines holding a fragment are cut out and looked at.
+    private func scanLines(_ lines: UnsafeBufferPointer<UInt8>, _ state: inout ScanState) {
+        var countedTo = 0
+        var currentLineStart = -1
+        var currentLineEnd = 0
+        func flush(_ state: inout ScanState) {
+            guard !state.pending.isEmpty else { return }
+            state.line += newlines(in: lines, from: countedTo, to: currentLineStart)
+            countedTo = currentLineStart
+            state.carry = Array(lines[currentLineStart..<min(currentLineEnd, currentLineStart + Self.lineLimit)])
+            process(&state)
+        }
+        for (offset, fragment) in matcher.matches(inLines: lines) {
+            if offset > currentLineEnd || currentLineStart < 0 {
+                flush(&state)
+                var start = offset - 1
+                while start > 0, lines[start - 1] != 10 { start -= 1 }
+                var end = offset
+                while end < lines.count, lines[end] != 10 { end += 1 }
+                currentLineStart = start
+                currentLineEnd = end
+            }
+            state.pending.append(fragment)
+        }
+        flush(&state)
+        // The rest of the chunk is usually most of it: count it on both cores.
+        let middle = (countedTo + lines.count) / 2
+        nonisolated(unsafe) let shared = lines
+        let scanner = self
+        state.line += ConcurrentMap.map([countedTo..<middle, middle..<lines.count]) { part in
+            scanner.newlines(in: shared, from: part.lowerBound, to: part.upperBound)
+        }.reduce(0, +)
+    }
+
+    /// Line breaks in a range, eight bytes at a time: a byte equal to `\n` becomes zero after the XOR,
+    /// and the classic exact zero-byte test marks it with its top bit.
+    private func newlines(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        guard end > start, let base = bytes.baseAddress else { return 0 }
+        var count = 0
+        var index = start
+        let newlines: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        while index + 8 <= end {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) ^ newlines
+            count += (~(((word & low) &+ low) | word | low)).nonzeroBitCount
+            index += 8
+        }
+        while index < end {
+            if base[index] == 10 { count += 1 }
+            index += 1
+        }
+        return count
+    }
+
+    /// Scans bytes already in memory.
+    public func scan(_ bytes: [UInt8]) -> LogReport {
+        var offset = 0
+        return scan { buffer in
+            let count = min(buffer.count, bytes.count - offset)
+            bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + count)])) }
+            offset += count
+            return count
+        }
+    }
+
+    /// Scans a file descriptor to its end (a file, a pipe, standard input).
+    public func scan(fileDescriptor: Int32) -> LogReport {
+        scan { buffer in
+            guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+            while true {
+                let count = Glibc.read(fileDescriptor, base, buffer.count)
+                if count < 0, errno == EINTR { continue }
+                return max(count, 0)
+            }
+        }
+    }
+
+    private struct ScanState {
+        var line = 1
+        var carry: [UInt8] = []
+        var pending: [Int] = []
+        var report = LogReport()
+        var seen: Set<String> = []
+        /// BuildKit progress steps (`#12`) that import a cache.
+        var importSteps: Set<Substring> = []
+    }
+
+    private func process(_ state: inout ScanState) {
+        defer { state.pending.removeAll(keepingCapacity: true) }
+        let text = LogLine.clean(state.carry)
+        let lowered = text.lowercased()
+        var recognized = false
+        var markedError = false
+        for fragment in Set(state.pending) {
+            switch roles[fragment] {
+            case .signature(let index):
+                let signature = signatures[index]
+                guard signature.alsoRequires.allSatisfy({ lowered.containsText($0) }) else { continue }
+                recognized = true
+                record(signature, text: text, in: &state)
+            case .importStep:
+                if let step = LogLine.progressStep(of: text) { state.importSteps.insert(step) }
+            case .errorMarker:
+                markedError = true
+            }
+        }
+        guard markedError, !recognized else { return }
+        if let step = LogLine.progressStep(of: text), state.importSteps.contains(step),
+            let failed = SignatureCatalog.signature(id: "cache-import-failed")
+        {
+            record(failed, text: text, in: &state)
+        } else if state.report.unrecognized.count < Self.unrecognizedLimit,
+            !state.report.unrecognized.contains(where: { $0.text == text })
+        {
+            state.report.unrecognized.append((state.line, text))
+        }
+    }
+
+    private func record(_ signature: ErrorSignature, text: String, in state: inout ScanState) {
+        guard state.seen.insert(signature.id).inserted else { return }
+        state.report.explanations.append(
+            LogReport.Explanation(signature: signature, logLine: state.line, excerpt: text, location: nil))
+    }
+}
+
+/// Cleaning one raw log line into the text a person reads.
+enum LogLine {
+    /// Drops colour codes, what a carriage return overwrote, a GitHub timestamp, runner markers
+    /// (`##[error]`) and GitLab section markers, and surrounding white space.
+    static func clean(_ bytes: [UInt8]) -> String {
+        var visible: [UInt8] = []
+        visible.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x1B, index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "[") {
+                index += 2
+                while index < bytes.count, !(0x40...0x7E).contains(bytes[index]) { index += 1 }
+                index += 1
+                continue
+            }
+            if byte == UInt8(ascii: "\r") {
+                // Keep what was written last, unless the carriage return only ends the line.
+                if index + 1 < bytes.count { visible.removeAll(keepingCapacity: true) }
+                index += 1
+                continue
+            }
+            visible.append(byte)
+            index += 1
+        }
+        var text = Substring(String(decoding: visible, as: UTF8.self))
+        text = dropTimestamp(text)
+        for marker in ["##[error]", "##[warning]", "##[group]", "##[endgroup]", "##[notice]"] where text.hasPrefix(marker) {
+            text = text.dropFirst(marker.count)
+        }
+        return String(text).trimmingWhitespace()
+    }
+
+    /// GitHub raw logs start each line with `2024-05-01T12:34:56.1234567Z `.
+    private static func dropTimestamp(_ text: Substring) -> Substring {
+        let bytes = Array(text.utf8.prefix(40))
+        guard bytes.count > 20, bytes[4] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+            let zulu = bytes.firstIndex(of: UInt8(ascii: "Z")), zulu + 1 < bytes.count, bytes[zulu + 1] == UInt8(ascii: " ")
+        else { return text }
+        return text.dropFirst(zulu + 2)
+    }
+
+    /// The BuildKit progress step a plain-progress line belongs to: `#12` in `#12 ERROR: …`.
+    static func progressStep(of text: String) -> Substring? {
+        guard text.hasPrefix("#") else { return nil }
+        let number = text.dropFirst().prefix { $0.isNumber }
+        return number.isEmpty ? nil : number
+    }
+}
