@@ -153,7 +153,7 @@ struct FragmentMatcher: Sendable {
             for lane in 0..<lanes {
                 var state = ends[lane]
                 for position in (bounds[lane] + shortest)..<bounds[lane + 1] {
-                    state = table[Int(state) << 8 | Int((base[position]))]
+                    state = table[Int(state) << 8 | Int(base[position])]
                     if state < 0 {
                         state = ~state
                         hits.append((position, state))
