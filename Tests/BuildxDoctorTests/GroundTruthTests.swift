@@ -1,0 +1,218 @@
+import BuildxDoctor
+import BuildxModel
+import Foundation
+import Testing
+
+extension Tag {
+    /// Tests that run real builds on the testbed (Scripts/testbed.sh).
+    @Tag static var groundTruth: Self
+}
+
+/// The testbed Scripts/testbed.sh started, read from its env file; `nil` when it is not up.
+struct Testbed: Sendable {
+    let docker: String
+    let dockerConfig: String
+    let path: String
+    let hosts: [ImageStore: String]
+    let registry: String
+
+    static let current: Testbed? = {
+        let folder = ProcessInfo.processInfo.environment["BUILDX_DOCTOR_TESTBED"] ?? "/tmp/buildx-doctor-testbed"
+        guard let text = try? String(contentsOfFile: folder + "/env", encoding: .utf8) else { return nil }
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let (key, value) = String(line).splitPair()
+            values[key] = value
+        }
+        guard let docker = values["TESTBED_DOCKER"], let config = values["TESTBED_DOCKER_CONFIG"],
+            let classic = values["TESTBED_CLASSIC_HOST"], let containerd = values["TESTBED_CONTAINERD_HOST"]
+        else { return nil }
+        return Testbed(
+            docker: docker, dockerConfig: config, path: values["TESTBED_PATH"] ?? "",
+            hosts: [.classic: classic, .containerd: containerd], registry: values["TESTBED_REGISTRY"] ?? "127.0.0.1:5000")
+    }()
+
+    /// Runs `docker buildx build` of a `FROM scratch` context on the docker driver of one engine.
+    func build(_ arguments: [String], on store: ImageStore) throws -> CommandResult {
+        let context = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: context) }
+        try "hello\n".write(to: context.appendingPathComponent("file"), atomically: true, encoding: .utf8)
+        try "FROM scratch\nCOPY file /file\n".write(to: context.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: docker)
+        process.arguments = ["buildx", "build", "--progress", "plain"] + arguments + [context.path]
+        // No traffic may leave the machine: s3 gets dummy keys and no metadata service lookups.
+        process.environment = [
+            "DOCKER_HOST": hosts[store]!, "DOCKER_CONFIG": dockerConfig, "PATH": path, "HOME": NSTemporaryDirectory(),
+            "AWS_EC2_METADATA_DISABLED": "true", "AWS_ACCESS_KEY_ID": "testbed", "AWS_SECRET_ACCESS_KEY": "testbed",
+            "BUILDX_NO_DEFAULT_ATTESTATIONS": "1",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+    }
+}
+
+extension String {
+    fileprivate func splitPair() -> (String, String) {
+        guard let equals = firstIndex(of: "=") else { return (self, "") }
+        return (String(self[..<equals]), String(self[index(after: equals)...]))
+    }
+}
+
+/// One cell of the driver × backend × direction matrix.
+struct MatrixCell: CustomTestStringConvertible, Sendable {
+    let store: ImageStore
+    let backend: CacheBackend
+    let direction: CacheDirection
+    var testDescription: String { "docker driver (\(store)) \(direction.flag) type=\(backend.rawValue)" }
+}
+
+/// What a real build did with a cache entry.
+enum ObservedOutcome: Equatable, CustomStringConvertible {
+    case refusedByBuildx
+    case unknownToDaemon
+    case importSkipped
+    /// The driver took the entry (the build may still fail talking to a backend that is not there).
+    case accepted
+
+    init(_ result: CommandResult, direction: CacheDirection) {
+        let text = result.stdout
+        if text.contains("is not supported for the docker driver") {
+            self = .refusedByBuildx
+        } else if text.contains("unknown cache exporter") {
+            self = .unknownToDaemon
+        } else if text.contains("unknown cache importer") {
+            self = .importSkipped
+        } else {
+            self = .accepted
+        }
+    }
+
+    init(predicted support: CacheSupport) {
+        switch support {
+        case .supported: self = .accepted
+        case .refusedByBuildx: self = .refusedByBuildx
+        case .refusedByDaemon: self = .unknownToDaemon
+        case .importSkipped: self = .importSkipped
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .refusedByBuildx: "refused by buildx"
+        case .unknownToDaemon: "unknown to the daemon"
+        case .importSkipped: "import skipped"
+        case .accepted: "accepted"
+        }
+    }
+}
+
+let matrixCells = [ImageStore.classic, .containerd].flatMap { store in
+    CacheBackend.allCases.flatMap { backend in CacheDirection.allCases.map { MatrixCell(store: store, backend: backend, direction: $0) } }
+}
+
+/// The model against a real Docker Engine and buildx (issue: ground truth). Each test builds for real.
+@Suite("Ground truth on a real engine", .tags(.groundTruth), .enabled(if: Testbed.current != nil), .serialized)
+struct GroundTruthTests {
+    let testbed = Testbed.current!
+
+    /// A cache entry for the backend whose only failure can come from the driver or the daemon: every
+    /// endpoint is on loopback, with the attributes buildx needs to keep the entry.
+    private func entry(_ backend: CacheBackend, _ direction: CacheDirection, _ store: ImageStore) throws -> String {
+        switch backend {
+        case .inline: return "type=inline"
+        case .registry: return "type=registry,ref=\(testbed.registry)/matrix:\(store)-cache"
+        case .local:
+            let folder = try temporaryFolder().path
+            return direction == .export ? "type=local,dest=\(folder)" : "type=local,src=\(folder)"
+        case .gha: return "type=gha,token=testbed,url=http://127.0.0.1:9/"
+        case .s3:
+            return "type=s3,region=us-east-1,bucket=testbed,endpoint_url=http://127.0.0.1:9,access_key_id=testbed,secret_access_key=testbed"
+        case .azblob: return "type=azblob,account_url=http://127.0.0.1:9/testbed,name=testbed"
+        }
+    }
+
+    @Test(arguments: matrixCells)
+    func cacheMatrixCellMatchesTheModel(_ cell: MatrixCell) throws {
+        let spec = try entry(cell.backend, cell.direction, cell.store)
+        let result = try testbed.build(["--\(cell.direction.flag)", spec], on: cell.store)
+        let predicted = cell.backend.support(cell.direction, on: .docker(cell.store))
+        let observed = ObservedOutcome(result, direction: cell.direction)
+        #expect(observed == ObservedOutcome(predicted: predicted), "\(cell.testDescription): \(result.stdout.suffix(400))")
+        GroundTruthRecord.append(
+            "| \(cell.store == .classic ? "docker, classic store" : "docker, containerd store") | \(cell.backend.rawValue) | \(cell.direction.flag) | \(observed) | exit \(result.status) |")
+        if predicted.failsBuild { #expect(result.status != 0) }
+        if case .importSkipped = predicted { #expect(result.status == 0, "a skipped import must not fail the build") }
+        // Every refusal buildx or the daemon printed is one explain recognises.
+        if observed != .accepted {
+            let explained = LogScanner.standard.scan(Array(result.stdout.utf8)).explanations.map(\.signature.id)
+            let expected =
+                switch observed {
+                case .refusedByBuildx: "cache-export-docker-driver"
+                case .unknownToDaemon: "unknown-cache-exporter"
+                default: "unknown-cache-importer"
+                }
+            #expect(explained.contains(expected), "\(explained)")
+        }
+    }
+
+    @Test(arguments: [ImageStore.classic, .containerd])
+    func driverFeaturesMatchTheModel(_ store: ImageStore) throws {
+        let driver = Driver.docker(store)
+        let checks: [(DriverFeature, [String], String)] = [
+            (.multiPlatform, ["--platform", "linux/amd64,linux/arm64"], "multi-platform-docker-driver"),
+            (.ociExporter, ["--output", "type=oci,dest=\(NSTemporaryDirectory())gt-\(store).tar"], "oci-exporter-docker-driver"),
+            (.dockerExporter, ["--output", "type=docker,dest=\(NSTemporaryDirectory())gt-\(store)-docker.tar"], "docker-exporter-docker-driver"),
+            (.attestation, ["--attest", "type=provenance,mode=min", "--output", "type=image,name=\(testbed.registry)/gt:att"], "attestation-docker-driver"),
+        ]
+        for (feature, arguments, signature) in checks {
+            let result = try testbed.build(arguments, on: store)
+            let refused = result.stdout.contains("\(feature.rawValue) is not supported for the docker driver")
+            #expect(refused == !driver.supports(feature), "\(feature.rawValue) on \(driver): \(result.stdout.suffix(300))")
+            if refused {
+                #expect(result.status != 0)
+                #expect(LogScanner.standard.scan(Array(result.stdout.utf8)).explanations.map(\.signature.id).contains(signature))
+            }
+        }
+    }
+
+    /// The seed: its two cache-to entries as one `docker buildx build`. On the classic store the build
+    /// fails where `check` says; with the containerd store (the other fix the error suggests) both
+    /// caches are exported.
+    @Test func seedFailsWhereCheckSaysAndExportsWithTheContainerdStore() throws {
+        let yaml = try fixture("seed-failing.yml")
+        let findings = diagnostics(yaml).filter { $0.rule == "cache-export-unsupported-by-driver" }
+        #expect(findings.count == 2)
+        let localCache = try temporaryFolder()
+        let arguments = [
+            "--cache-to", "type=registry,ref=\(testbed.registry)/acme/widget:cache,mode=max",
+            "--cache-to", "type=local,dest=\(localCache.path),mode=max",
+        ]
+        let classic = try testbed.build(arguments, on: .classic)
+        #expect(classic.status != 0)
+        #expect(classic.stdout.contains("Cache export is not supported for the docker driver."))
+        #expect(LogScanner.standard.scan(Array(classic.stdout.utf8)).explanations.first?.signature.rule == findings.first?.rule)
+
+        let containerd = try testbed.build(arguments, on: .containerd)
+        #expect(containerd.status == 0, "\(containerd.stdout.suffix(400))")
+        #expect(FileManager.default.fileExists(atPath: localCache.appendingPathComponent("index.json").path))
+        #expect(containerd.stdout.contains("exporting cache to registry"))
+    }
+}
+
+/// Where Scripts/ground-truth.sh collects the observed matrix (BUILDX_DOCTOR_GROUND_TRUTH_REPORT).
+enum GroundTruthRecord {
+    static func append(_ row: String) {
+        guard let path = ProcessInfo.processInfo.environment["BUILDX_DOCTOR_GROUND_TRUTH_REPORT"],
+            let handle = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil)
+        else { return }
+        handle.seekToEndOfFile()
+        handle.write(Data((row + "\n").utf8))
+        try? handle.close()
+    }
+}
