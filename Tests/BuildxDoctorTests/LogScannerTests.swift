@@ -80,6 +80,20 @@ struct LogScannerTests {
         #expect(report.explanations.first?.excerpt.hasPrefix("ERROR: failed to build") == true)
     }
 
+    @Test func mappedFilesMatchAcrossWindows() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("big.log").path
+        let filler = String(repeating: String(repeating: "y", count: 99) + "\n", count: 50_000)  // 5 MB, 50,000 lines
+        try (filler + "#3 ERROR: unknown cache importer: gha\n" + filler + "ERROR: failed to build: duplicate cache exports [registry]\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let descriptor = open(path, O_RDONLY)
+        defer { close(descriptor) }
+        let report = LogScanner.standard.scan(fileDescriptor: descriptor)
+        #expect(report.explanations.map(\.signature.id) == ["duplicate-cache-exports", "unknown-cache-importer"])
+        #expect(report.explanations.map(\.logLine) == [100_002, 50_001])
+    }
+
     @Test func emptyAndBinaryLogs() {
         #expect(scan("").explanations.isEmpty && scan("").unrecognized.isEmpty)
         #expect(LogScanner.standard.scan([0x61, 0x0A, 0x00, 0x62]).binaryLine == 2)

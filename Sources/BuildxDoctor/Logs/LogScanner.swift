@@ -106,10 +106,50 @@ public struct LogScanner: Sendable {
             }
             if atEnd { break }
         }
-        // The failure that stopped the build first, then why the cache was cold, then notices.
+        return finished(state)
+    }
+
+    /// The report with the failure that stopped the build first, then why the cache was cold, then notices.
+    private func finished(_ state: ScanState) -> LogReport {
+        var report = state.report
         let rank: (ErrorSignature.Kind) -> Int = { [.failure: 0, .coldCache: 1, .notice: 2][$0]! }
-        state.report.explanations.sort { (rank($0.signature.kind), $0.logLine) < (rank($1.signature.kind), $1.logLine) }
-        return state.report
+        report.explanations.sort { (rank($0.signature.kind), $0.logLine) < (rank($1.signature.kind), $1.logLine) }
+        return report
+    }
+
+    /// Scans a regular file through a read-only mapping, window by window, without copying it; pages
+    /// already scanned are given back at once, so memory stays bounded however large the log is.
+    private func scanMapped(_ descriptor: Int32, size: Int) -> LogReport? {
+        guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else { return nil }
+        defer { munmap(mapping, size) }
+        madvise(mapping, size, MADV_SEQUENTIAL)
+        let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
+        var state = ScanState()
+        if let nul = memchr(mapping, 0, min(size, Self.chunkSize)) {
+            let offset = mapping.distance(to: nul)
+            state.report.binaryLine = 1 + bytes[..<offset].reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+            return state.report
+        }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        var start = 0
+        var released = 0
+        while start < size {
+            var end = min(size, start + Self.chunkSize)
+            if end < size {
+                // End the window after its last line break; a window without one is one very long line.
+                var cut = end
+                while cut > start, bytes[cut - 1] != 10 { cut -= 1 }
+                if cut > start { end = cut }
+            }
+            scanLines(UnsafeBufferPointer(rebasing: bytes[start..<end]), &state)
+            let releasable = (end / page) * page
+            if releasable > released {
+                madvise(mapping + released, releasable - released, MADV_DONTNEED)
+                released = releasable
+            }
+            start = end
+        }
+        return finished(state)
     }
 
     /// Matches whole lines; only lines holding a fragment are cut out and looked at.
@@ -179,7 +219,13 @@ public struct LogScanner: Sendable {
 
     /// Scans a file descriptor to its end (a file, a pipe, standard input).
     public func scan(fileDescriptor: Int32) -> LogReport {
-        scan { buffer in
+        var status = stat()
+        if fstat(fileDescriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0,
+            let report = scanMapped(fileDescriptor, size: Int(status.st_size))
+        {
+            return report
+        }
+        return scan { buffer in
             guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
             while true {
                 let count = Glibc.read(fileDescriptor, base, buffer.count)
