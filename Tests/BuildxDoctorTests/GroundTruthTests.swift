@@ -15,6 +15,11 @@ struct Testbed: Sendable {
     let path: String
     let hosts: [ImageStore: String]
     let registry: String
+    /// Builders of BuildKit drivers (`Scripts/testbed.sh start --full`), by driver.
+    let builders: [Driver: String]
+
+    /// The drivers this testbed can build on.
+    var drivers: [Driver] { [.docker(.classic), .docker(.containerd)] + [Driver.remote, .dockerContainer].filter { builders[$0] != nil } }
 
     static let current: Testbed? = {
         let folder = ProcessInfo.processInfo.environment["BUILDX_DOCTOR_TESTBED"] ?? "/tmp/buildx-doctor-testbed"
@@ -27,20 +32,33 @@ struct Testbed: Sendable {
         guard let docker = values["TESTBED_DOCKER"], let config = values["TESTBED_DOCKER_CONFIG"],
             let classic = values["TESTBED_CLASSIC_HOST"], let containerd = values["TESTBED_CONTAINERD_HOST"]
         else { return nil }
+        var builders: [Driver: String] = [:]
+        builders[.remote] = values["TESTBED_REMOTE_BUILDER"]
+        builders[.dockerContainer] = values["TESTBED_CONTAINER_BUILDER"]
         return Testbed(
             docker: docker, dockerConfig: config, path: values["TESTBED_PATH"] ?? "",
-            hosts: [.classic: classic, .containerd: containerd], registry: values["TESTBED_REGISTRY"] ?? "127.0.0.1:5000")
+            hosts: [.classic: classic, .containerd: containerd], registry: values["TESTBED_REGISTRY"] ?? "127.0.0.1:5000",
+            builders: builders)
     }()
 
-    /// Runs `docker buildx build` of a `FROM scratch` context on the docker driver of one engine.
-    func build(_ arguments: [String], on store: ImageStore) throws -> CommandResult {
+    /// Runs `docker buildx build` of a `FROM scratch` context on a driver: the docker driver of one engine,
+    /// or a BuildKit builder (which runs beside the classic engine).
+    func build(_ arguments: [String], on driver: Driver) throws -> CommandResult {
+        let store: ImageStore
+        var builder: [String] = []
+        if case .docker(let engine) = driver {
+            store = engine
+        } else {
+            store = .classic
+            builder = ["--builder", builders[driver]!]
+        }
         let context = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: context) }
         try "hello\n".write(to: context.appendingPathComponent("file"), atomically: true, encoding: .utf8)
         try "FROM scratch\nCOPY file /file\n".write(to: context.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: docker)
-        process.arguments = ["buildx", "build", "--progress", "plain"] + arguments + [context.path]
+        process.arguments = ["buildx", "build", "--progress", "plain"] + builder + arguments + [context.path]
         // No traffic may leave the machine: s3 gets dummy keys and no metadata service lookups.
         process.environment = [
             "DOCKER_HOST": hosts[store]!, "DOCKER_CONFIG": dockerConfig, "PATH": path, "HOME": NSTemporaryDirectory(),
@@ -66,10 +84,10 @@ extension String {
 
 /// One cell of the driver × backend × direction matrix.
 struct MatrixCell: CustomTestStringConvertible, Sendable {
-    let store: ImageStore
+    let driver: Driver
     let backend: CacheBackend
     let direction: CacheDirection
-    var testDescription: String { "docker driver (\(store)) \(direction.flag) type=\(backend.rawValue)" }
+    var testDescription: String { "\(driver) \(direction.flag) type=\(backend.rawValue)" }
 }
 
 /// What a real build did with a cache entry.
@@ -112,8 +130,8 @@ enum ObservedOutcome: Equatable, CustomStringConvertible {
     }
 }
 
-let matrixCells = [ImageStore.classic, .containerd].flatMap { store in
-    CacheBackend.allCases.flatMap { backend in CacheDirection.allCases.map { MatrixCell(store: store, backend: backend, direction: $0) } }
+let matrixCells = (Testbed.current?.drivers ?? []).flatMap { driver in
+    CacheBackend.allCases.flatMap { backend in CacheDirection.allCases.map { MatrixCell(driver: driver, backend: backend, direction: $0) } }
 }
 
 /// The model against a real Docker Engine and buildx (issue: ground truth). Each test builds for real.
@@ -123,10 +141,10 @@ struct GroundTruthTests {
 
     /// A cache entry for the backend whose only failure can come from the driver or the daemon: every
     /// endpoint is on loopback, with the attributes buildx needs to keep the entry.
-    private func entry(_ backend: CacheBackend, _ direction: CacheDirection, _ store: ImageStore) throws -> String {
+    private func entry(_ backend: CacheBackend, _ direction: CacheDirection, _ driver: Driver) throws -> String {
         switch backend {
         case .inline: return "type=inline"
-        case .registry: return "type=registry,ref=\(testbed.registry)/matrix:\(store)-cache"
+        case .registry: return "type=registry,ref=\(testbed.registry)/matrix:\(driver.name)-\(driver.description.count)-cache"
         case .local:
             let folder = try temporaryFolder().path
             return direction == .export ? "type=local,dest=\(folder)" : "type=local,src=\(folder)"
@@ -139,13 +157,13 @@ struct GroundTruthTests {
 
     @Test(arguments: matrixCells)
     func cacheMatrixCellMatchesTheModel(_ cell: MatrixCell) throws {
-        let spec = try entry(cell.backend, cell.direction, cell.store)
-        let result = try testbed.build(["--\(cell.direction.flag)", spec], on: cell.store)
-        let predicted = cell.backend.support(cell.direction, on: .docker(cell.store))
+        let spec = try entry(cell.backend, cell.direction, cell.driver)
+        let result = try testbed.build(["--\(cell.direction.flag)", spec], on: cell.driver)
+        let predicted = cell.backend.support(cell.direction, on: cell.driver)
         let observed = ObservedOutcome(result, direction: cell.direction)
         #expect(observed == ObservedOutcome(predicted: predicted), "\(cell.testDescription): \(result.stdout.suffix(400))")
         GroundTruthRecord.append(
-            "| \(cell.store == .classic ? "docker, classic store" : "docker, containerd store") | \(cell.backend.rawValue) | \(cell.direction.flag) | \(observed) | exit \(result.status) |")
+            "| \(cell.driver) | \(cell.backend.rawValue) | \(cell.direction.flag) | \(observed) | exit \(result.status) |")
         if predicted.failsBuild { #expect(result.status != 0) }
         if case .importSkipped = predicted { #expect(result.status == 0, "a skipped import must not fail the build") }
         // Every refusal buildx or the daemon printed is one explain recognises.
@@ -161,9 +179,9 @@ struct GroundTruthTests {
         }
     }
 
-    @Test(arguments: [ImageStore.classic, .containerd])
-    func driverFeaturesMatchTheModel(_ store: ImageStore) throws {
-        let driver = Driver.docker(store)
+    @Test(arguments: Testbed.current?.drivers ?? [])
+    func driverFeaturesMatchTheModel(_ driver: Driver) throws {
+        let store = driver.name
         let checks: [(DriverFeature, [String], String)] = [
             (.multiPlatform, ["--platform", "linux/amd64,linux/arm64"], "multi-platform-docker-driver"),
             (.ociExporter, ["--output", "type=oci,dest=\(NSTemporaryDirectory())gt-\(store).tar"], "oci-exporter-docker-driver"),
@@ -171,7 +189,7 @@ struct GroundTruthTests {
             (.attestation, ["--attest", "type=provenance,mode=min", "--output", "type=image,name=\(testbed.registry)/gt:att"], "attestation-docker-driver"),
         ]
         for (feature, arguments, signature) in checks {
-            let result = try testbed.build(arguments, on: store)
+            let result = try testbed.build(arguments, on: driver)
             let refused = result.stdout.contains("\(feature.rawValue) is not supported for the docker driver")
             #expect(refused == !driver.supports(feature), "\(feature.rawValue) on \(driver): \(result.stdout.suffix(300))")
             if refused {
@@ -193,15 +211,34 @@ struct GroundTruthTests {
             "--cache-to", "type=registry,ref=\(testbed.registry)/acme/widget:cache,mode=max",
             "--cache-to", "type=local,dest=\(localCache.path),mode=max",
         ]
-        let classic = try testbed.build(arguments, on: .classic)
+        let classic = try testbed.build(arguments, on: .docker(.classic))
         #expect(classic.status != 0)
         #expect(classic.stdout.contains("Cache export is not supported for the docker driver."))
         #expect(LogScanner.standard.scan(Array(classic.stdout.utf8)).explanations.first?.signature.rule == findings.first?.rule)
 
-        let containerd = try testbed.build(arguments, on: .containerd)
+        let containerd = try testbed.build(arguments, on: .docker(.containerd))
         #expect(containerd.status == 0, "\(containerd.stdout.suffix(400))")
         #expect(FileManager.default.fileExists(atPath: localCache.appendingPathComponent("index.json").path))
         #expect(containerd.stdout.contains("exporting cache to registry"))
+    }
+
+    /// After `fix`, the seed builds on the docker-container builder setup-buildx-action creates, and exports
+    /// both caches.
+    @Test(.enabled(if: Testbed.current?.builders[.dockerContainer] != nil))
+    func seedWorksAfterFixOnADockerContainerBuilder() throws {
+        let fixed = Fixer().fix(SourceFile(path: "build.yml", text: try fixture("seed-failing.yml")))
+        let text = String(decoding: fixed.fixed, as: UTF8.self)
+        #expect(text.contains("uses: docker/setup-buildx-action@v4"))
+        #expect(diagnostics(text).filter { $0.rule == "cache-export-unsupported-by-driver" }.isEmpty)
+        let localCache = try temporaryFolder()
+        let result = try testbed.build(
+            [
+                "--cache-to", "type=registry,ref=\(testbed.registry)/acme/widget:cache-fixed,mode=max",
+                "--cache-to", "type=local,dest=\(localCache.path),mode=max",
+            ], on: .dockerContainer)
+        #expect(result.status == 0, "\(result.stdout.suffix(400))")
+        #expect(FileManager.default.fileExists(atPath: localCache.appendingPathComponent("index.json").path))
+        #expect(result.stdout.contains("exporting cache to registry"))
     }
 }
 
