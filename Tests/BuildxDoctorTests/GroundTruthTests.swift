@@ -199,6 +199,32 @@ struct GroundTruthTests {
         }
     }
 
+    /// `--load` of two platforms: the target Docker Engine decides (facts §2). On a BuildKit builder beside
+    /// the classic engine it fails as `load-multi-platform` says; with the containerd store it works.
+    @Test func loadingTwoPlatformsDependsOnTheTargetEngine() throws {
+        let arguments = ["--platform", "linux/amd64,linux/arm64", "--load", "-t", "gt-load:latest"]
+        let containerd = try testbed.build(arguments, on: .docker(.containerd))
+        #expect(containerd.status == 0, "\(containerd.stdout.suffix(300))")
+        guard testbed.builders[.dockerContainer] != nil else { return }
+        let beside = try testbed.build(arguments, on: .dockerContainer)
+        #expect(beside.status != 0)
+        #expect(beside.stdout.contains("docker exporter does not currently support exporting manifest lists"), "\(beside.stdout.suffix(300))")
+        #expect(LogScanner.standard.scan(Array(beside.stdout.utf8)).explanations.map(\.signature.id).contains("load-manifest-list"))
+        let workflow = """
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: docker/setup-buildx-action@v4
+                  - uses: docker/build-push-action@v6
+                    with:
+                      platforms: linux/amd64,linux/arm64
+                      load: true
+            """
+        #expect(diagnostics(workflow).map(\.rule) == ["load-multi-platform"])
+    }
+
     /// The seed: its two cache-to entries as one `docker buildx build`. On the classic store the build
     /// fails where `check` says; with the containerd store (the other fix the error suggests) both
     /// caches are exported.
