@@ -29,40 +29,23 @@ fi
 # The binary as shipped: release mode, Swift runtime and Foundation linked in statically (halves start-up).
 swift build -c release --product buildx-doctor --static-swift-stdlib --scratch-path .build-bench/swift >/dev/null
 
-python3 - "$runs" "${#files[@]}" "${files[@]}" <<'PY'
-import os, statistics, subprocess, sys, time
+PYTHONPATH=Benchmarks python3 - "$runs" "${#files[@]}" "${files[@]}" <<'PY'
+import sys
+from alternate import measure, median
 
 runs, count, files = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
 venv = ".build-bench/venv/bin"
 tools = {
-    "buildx-doctor": [".build-bench/swift/release/buildx-doctor", "check", "--format", "json", "--fail-on", "never"],
-    "actionlint": [f"{venv}/actionlint", "-shellcheck=", "-pyflakes=", "-no-color"],
-    "zizmor": [f"{venv}/zizmor", "--offline", "--no-progress", "--format", "plain"],
+    "buildx-doctor": [".build-bench/swift/release/buildx-doctor", "check", "--format", "json", "--fail-on", "never"] + files,
+    "actionlint": [f"{venv}/actionlint", "-shellcheck=", "-pyflakes=", "-no-color"] + files,
+    "zizmor": [f"{venv}/zizmor", "--offline", "--no-progress", "--format", "plain"] + files,
 }
-
-def measure(command):
-    start = time.perf_counter()
-    process = subprocess.Popen(command + files, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
-
-for command in tools.values():  # warm the page cache once
-    measure(command)
-samples = {name: [] for name in tools}
-memory = {name: 0.0 for name in tools}
-for _ in range(runs):
-    for name, command in tools.items():
-        elapsed, rss = measure(command)
-        samples[name].append(elapsed)
-        memory[name] = max(memory[name], rss)
-
+samples, memory = measure(tools, runs)
 print(f"{count} files, {runs} alternating runs each")
 print(f"{'tool':<14} {'median s':>9} {'min s':>8} {'files/s (median)':>17} {'peak MiB':>9}")
 for name in tools:
-    median, minimum = statistics.median(samples[name]), min(samples[name])
-    print(f"{name:<14} {median:>9.3f} {minimum:>8.3f} {count / median:>17.0f} {memory[name]:>9.1f}")
-base = statistics.median(samples["buildx-doctor"])
+    print(f"{name:<14} {median(samples[name]):>9.3f} {min(samples[name]):>8.3f} {count / median(samples[name]):>17.0f} {memory[name]:>9.1f}")
+base = median(samples["buildx-doctor"])
 for name in ("actionlint", "zizmor"):
-    print(f"buildx-doctor is {statistics.median(samples[name]) / base:.1f}x {name}'s files/s")
+    print(f"buildx-doctor is {median(samples[name]) / base:.1f}x {name}'s files/s")
 PY

@@ -50,33 +50,21 @@ with open(path, "w") as out:
 PY
 fi
 
-python3 - "$tool" "$log" "$work/fragments.txt" "$runs" <<'PY'
-import os, statistics, subprocess, sys, time
+PYTHONPATH=Benchmarks python3 - "$tool" "$log" "$work/fragments.txt" "$runs" <<'PY'
+import os, sys
+from alternate import measure, median
+
 tool, log, fragments, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 size = os.path.getsize(log) / (1024 * 1024)
 commands = {
     "buildx-doctor explain": [tool, "explain", "--format", "json", log],
     "grep -F -i -f": ["grep", "-F", "-i", "-c", "-f", fragments, log],
 }
-def measure(command):
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
-for command in commands.values():
-    measure(command)
-samples = {name: [] for name in commands}
-memory = {name: 0.0 for name in commands}
-for _ in range(runs):
-    for name, command in commands.items():
-        elapsed, rss = measure(command)
-        samples[name].append(elapsed)
-        memory[name] = max(memory[name], rss)
+samples, memory = measure(commands, runs)
 print(f"{size:.0f} MB log, {runs} alternating runs each")
 print(f"{'tool':<22} {'median s':>9} {'min s':>8} {'MB/s':>8} {'peak MiB':>9}")
 for name in commands:
-    median = statistics.median(samples[name])
-    print(f"{name:<22} {median:>9.3f} {min(samples[name]):>8.3f} {size / median:>8.0f} {memory[name]:>9.1f}")
-ratio = statistics.median(samples["grep -F -i -f"]) / statistics.median(samples["buildx-doctor explain"])
+    print(f"{name:<22} {median(samples[name]):>9.3f} {min(samples[name]):>8.3f} {size / median(samples[name]):>8.0f} {memory[name]:>9.1f}")
+ratio = median(samples["grep -F -i -f"]) / median(samples["buildx-doctor explain"])
 print(f"explain runs at {ratio:.2f}x the speed of grep -F -i -f (target: at least 0.5x); peak memory target: under 64 MiB")
 PY

@@ -45,6 +45,7 @@ enum FailLevel: String, ExpressibleByArgument, CaseIterable {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check workflows and composite actions.",
         discussion: """
             Folders are searched for .github/workflows/*.yml|yaml and action.yml|yaml (skipping .git and \
@@ -83,6 +84,7 @@ struct Check: ParsableCommand {
 
 struct Fix: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "fix",
         abstract: "Rewrite configurations to working ones: print the diff, or apply it with --write.",
         discussion: """
             Only safe fixes are made, as text edits that keep comments, quoting, indentation and line endings. \
@@ -150,6 +152,7 @@ struct Fix: ParsableCommand {
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Read a failed CI log and say what failed, why, and how to fix it.",
         discussion: """
             Reads GitHub Actions raw logs, GitLab job logs and BuildKit plain progress, from files or standard \
@@ -219,7 +222,7 @@ struct Explain: ParsableCommand {
 }
 
 struct Rules: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the rules, or explain one.")
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "List the rules, or explain one.")
 
     @Argument(help: "A rule id to explain.")
     var id: String?

@@ -9,16 +9,20 @@ public struct BuildPlan: Sendable {
     /// The events that start the workflow (`push`, `pull_request`, …); empty for composite actions.
     public let triggers: Set<String>
 
+    /// Every build in the file with the job it belongs to, in source order (most rules start here, so it
+    /// is collected once).
+    public let builds: [(job: Job, step: Step, build: BuildInvocation)]
+    /// Every cache entry of every build, in source order, with where it belongs.
+    public let cacheEntries: [(job: Job, step: Step, build: BuildInvocation, entry: CacheEntry)]
+
     public init(file: SourceFile, kind: FileKind, jobs: [Job], triggers: Set<String> = []) {
         self.file = file
         self.kind = kind
         self.jobs = jobs
         self.triggers = triggers
-    }
-
-    /// Every build in the file with the job it belongs to, in source order.
-    public var builds: [(job: Job, step: Step, build: BuildInvocation)] {
-        jobs.flatMap { job in job.steps.compactMap { step in step.build.map { (job, step, $0) } } }
+        let builds = jobs.flatMap { job in job.steps.compactMap { step in step.build.map { (job, step, $0) } } }
+        self.builds = builds
+        self.cacheEntries = builds.flatMap { job, step, build in build.cacheEntries.map { (job, step, build, $0) } }
     }
 }
 
