@@ -1,4 +1,4 @@
-import BuildxDoctor
+@testable import BuildxDoctor
 import Foundation
 import Testing
 
@@ -223,6 +223,17 @@ struct CorpusFixTests {
         #expect(!after.diagnostics.contains { $0.rule == "yaml-syntax" } || before.diagnostics.contains { $0.rule == "yaml-syntax" })
         #expect(after.diagnostics.filter { $0.fix != nil }.isEmpty, "\(after.diagnostics.filter { $0.fix != nil }.map(\.message))")
         #expect(try run(["fix"] + files).stdout.isEmpty)
+        // Outside the changed lines, every fixed file parses to the same tree as the original.
+        for path in files {
+            let relative = String(path.dropFirst(copy.path.count))
+            let original = try SourceFile(path: path, data: [UInt8](Data(contentsOf: URL(fileURLWithPath: corpusFolder.path + relative))))
+            let fixed = try SourceFile(path: path, data: [UInt8](Data(contentsOf: URL(fileURLWithPath: path))))
+            guard original.bytes != fixed.bytes else { continue }
+            let (removed, added) = UnifiedDiff.changedLines(original.bytes, fixed.bytes)
+            #expect(
+                canonicalTree(try YAMLDocument.parse(original), skipping: removed)
+                    == canonicalTree(try YAMLDocument.parse(fixed), skipping: added), "\(relative)")
+        }
     }
 }
 

@@ -83,6 +83,18 @@ struct FixTests {
         #expect(fixed(testCase.after).changed == false)
     }
 
+    /// Everything outside the edited lines parses to the same tree before and after the fix.
+    @Test(arguments: fixCases)
+    func theRestOfTheDocumentIsTheSameTree(_ testCase: FixCase) throws {
+        let before = SourceFile(path: "a.yml", text: testCase.before)
+        let after = SourceFile(path: "a.yml", text: testCase.after)
+        let (removed, added) = UnifiedDiff.changedLines(before.bytes, after.bytes)
+        #expect(!removed.isEmpty || !added.isEmpty)
+        #expect(
+            canonicalTree(try YAMLDocument.parse(before), skipping: removed)
+                == canonicalTree(try YAMLDocument.parse(after), skipping: added))
+    }
+
     @Test func lineEndingsByteOrderMarkAndMissingFinalNewlineSurvive() throws {
         let text = (head + "      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          cache-from: type=local,src=/tmp/a\n          cache-to: type=local,dest=/tmp/b")
             .replacingOccurrences(of: "\n", with: "\r\n")
@@ -120,6 +132,10 @@ struct FixTests {
             return total + spanned + (changesALine ? 1 : 0)
         }
         #expect(removed <= editedLines, "\(diff)")
+        let (gone, new) = UnifiedDiff.changedLines(bytes, result.fixed)
+        let left = canonicalTree(try YAMLDocument.parse(SourceFile(path: path, text: text)), skipping: gone)
+        let right = canonicalTree(try YAMLDocument.parse(after), skipping: new)
+        #expect(left == right, "\(left)\n\(right)\n\(gone.sorted()) \(new.sorted())")
     }
 
     @Test func overlappingFixesAreNeverHalfApplied() {

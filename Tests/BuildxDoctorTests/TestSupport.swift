@@ -59,3 +59,25 @@ let fixturesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 func fixture(_ name: String) throws -> String {
     try String(contentsOf: fixturesFolder.appendingPathComponent(name), encoding: .utf8)
 }
+
+/// A YAML tree written out without positions, leaving out every node that starts on one of `skipped` lines
+/// (mapping entries by their key, sequence items by their first line) and marking scalars that span one:
+/// what is left is the part of the document a change did not touch.
+func canonicalTree(_ node: YAMLNode?, skipping skipped: Set<Int>) -> String {
+    guard let node else { return "~" }
+    switch node {
+    case .scalar(let scalar):
+        // A scalar is changed when any line it spans is (a block scalar's content starts below its `|`).
+        let breaks = scalar.value.filter { $0 == "\n" }.count
+        let isBlock = scalar.style == .literal || scalar.style == .folded
+        let contentLines = breaks + (scalar.value.isEmpty || scalar.value.hasSuffix("\n") ? 0 : 1)
+        let lines = scalar.start.line...(scalar.start.line + (isBlock ? contentLines : breaks))
+        return lines.contains(where: skipped.contains) ? "<changed>" : "\"\(scalar.value)\""
+    case .mapping(let mapping):
+        let entries = mapping.entries.filter { !skipped.contains($0.key.start.line) }
+        return "{" + entries.map { "\($0.key.value): \(canonicalTree($0.value, skipping: skipped))" }.joined(separator: ", ") + "}"
+    case .sequence(let sequence):
+        let items = sequence.items.filter { !skipped.contains($0.start.line) }
+        return "[" + items.map { canonicalTree($0, skipping: skipped) }.joined(separator: ", ") + "]"
+    }
+}

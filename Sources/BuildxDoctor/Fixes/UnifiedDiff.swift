@@ -43,6 +43,20 @@ public enum UnifiedDiff {
         return output
     }
 
+    /// The 1-based lines the change removes from `old` and adds to `new`, by the same alignment the diff uses.
+    static func changedLines(_ old: [UInt8], _ new: [UInt8]) -> (removed: Set<Int>, added: Set<Int>) {
+        var removed = Set<Int>()
+        var added = Set<Int>()
+        for operation in script(lines(old), lines(new)) {
+            switch operation.kind {
+            case .same: break
+            case .delete: removed.insert(operation.oldLine + 1)
+            case .insert: added.insert(operation.newLine + 1)
+            }
+        }
+        return (removed, added)
+    }
+
     private struct Operation {
         enum Kind { case same, delete, insert }
         let kind: Kind
