@@ -134,47 +134,42 @@ private struct Reader {
 
     private func step(_ mapping: YAMLMapping, index: Int, inheritedEnv: [String: String]) -> Step {
         let span = file.span(mapping.start.offset..<(mapping.entries.first?.key.valueSpan(in: file).end.offset ?? mapping.start.offset))
-        let id = mapping["id"]?.string
-        let condition = mapping["if"]?.string.map(normalizedCondition)
         let writtenCondition = mapping["if"]?.scalar.flatMap { scalar -> WrittenText? in
             let span = scalar.valueSpan(in: file)
             guard span.start.line == span.end.line, scalar.style != .literal, scalar.style != .folded else { return nil }
             return WrittenText(text: String(decoding: file.bytes[span.byteRange], as: UTF8.self), span: span)
         }
-        let inputs = mapping["with"]?.mapping
-        let env = inheritedEnv.merging(environment(mapping["env"])) { $1 }
-
-        if let run = mapping["run"]?.scalar {
-            let script = Script(text: run.value, span: run.valueSpan(in: file))
-            return Step(
-                index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition,
-                writtenCondition: writtenCondition,
-                builderChange: ShellBuilderCommands.change(in: run.value), script: script,
-                registryLogin: ShellBuilderCommands.registryLogin(in: run.value))
-        }
-        guard let uses = mapping["uses"]?.scalar else {
-            return Step(
-                index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition,
-                writtenCondition: writtenCondition)
-        }
-        let action = ActionReference(parsing: uses.value, span: uses.valueSpan(in: file))
-        let inputReader = ActionInputs(mapping: inputs, file: file)
-        var change = KnownActions.builderChange(of: action, inputs: inputReader)
-        if case .local(let path) = action.kind, let local = localActionChange(path) {
-            change = local
-        }
+        var action: ActionReference?
+        var change: BuilderChange?
         var build: BuildInvocation?
-        if KnownActions.isBuildPushAction(action) {
-            build = inputReader.buildInvocation(at: action.span, builderFromEnv: env["BUILDX_BUILDER"])
-            change = nil
+        var script: Script?
+        var login: RegistryLogin?
+        var restoredPaths: [String] = []
+        var inputNames: [WrittenText] = []
+        if let run = mapping["run"]?.scalar {
+            script = Script(text: run.value, span: run.valueSpan(in: file))
+            change = ShellBuilderCommands.change(in: run.value)
+            login = ShellBuilderCommands.registryLogin(in: run.value)
+        } else if let uses = mapping["uses"]?.scalar {
+            let reference = ActionReference(parsing: uses.value, span: uses.valueSpan(in: file))
+            let inputs = ActionInputs(mapping: mapping["with"]?.mapping, file: file)
+            change = KnownActions.builderChange(of: reference, inputs: inputs)
+            if case .local(let path) = reference.kind, let local = localActionChange(path) { change = local }
+            if KnownActions.isBuildPushAction(reference) {
+                let builderFromEnv = environment(mapping["env"])["BUILDX_BUILDER"] ?? inheritedEnv["BUILDX_BUILDER"]
+                build = inputs.buildInvocation(at: reference.span, builderFromEnv: builderFromEnv)
+                change = nil
+            }
+            restoredPaths = KnownActions.restoredPaths(of: reference, inputs: inputs)
+            login = KnownActions.registryLogin(of: reference, inputs: inputs)
+            inputNames = (inputs.mapping?.entries ?? []).map { WrittenText(text: $0.key.value, span: $0.key.valueSpan(in: file)) }
+            action = reference
         }
-        let inputNames = (inputs?.entries ?? []).map { WrittenText(text: $0.key.value, span: $0.key.valueSpan(in: file)) }
         return Step(
-            index: index, span: span, id: id, name: mapping["name"]?.string, condition: condition,
-                writtenCondition: writtenCondition, action: action,
-            builderChange: change, build: build, restoredPaths: KnownActions.restoredPaths(of: action, inputs: inputReader),
-            inputs: inputNames, inputsKey: mapping.entry("with")?.key.valueSpan(in: file),
-            registryLogin: KnownActions.registryLogin(of: action, inputs: inputReader))
+            index: index, span: span, id: mapping["id"]?.string, name: mapping["name"]?.string,
+            condition: mapping["if"]?.string.map(normalizedCondition), writtenCondition: writtenCondition, action: action,
+            builderChange: change, build: build, script: script, restoredPaths: restoredPaths, inputs: inputNames,
+            inputsKey: mapping.entry("with")?.key.valueSpan(in: file), registryLogin: login)
     }
 
     /// What a local composite action does to the builder: the last change among its own steps, or no
