@@ -245,6 +245,10 @@ stop() {
     done
     rm -f "$RUN/$name.pid"
   done
+  # dockerd leaves its network namespace mount behind when it is stopped by signal.
+  for mounted in $(awk -v work="$WORK/" 'index($2, work) == 1 {print $2}' /proc/mounts | sort -r); do
+    umount "$mounted" 2>/dev/null || true
+  done
   echo "testbed stopped"
 }
 
