@@ -48,34 +48,18 @@ public struct Checker: Sendable {
         }
     }
 
-    /// Reads a file with one `open`, `fstat` and `read` loop: FileManager's attribute dictionaries cost
-    /// more than the read itself for the small files CI configuration lives in.
+    /// Reads and decodes one file, refusing files over `maximumFileSize`.
     public func load(_ path: String) throws(InputError) -> SourceFile {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw InputError(path: path, reason: .unreadable(String(cString: strerror(errno))))
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw InputError(path: path, reason: .unreadable(String(cString: strerror(errno))))
-        }
-        let size = Int(status.st_size)
-        if size > maximumFileSize {
-            throw InputError(path: path, reason: .tooLarge(bytes: size, limit: maximumFileSize))
-        }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while filled < size {
-            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, size - filled) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw InputError(path: path, reason: .unreadable(String(cString: strerror(errno))))
+        let bytes: [UInt8]
+        do {
+            bytes = try RawFile.read(path, limit: maximumFileSize)
+        } catch {
+            switch error {
+            case .system(let reason): throw InputError(path: path, reason: .unreadable(reason))
+            case .tooLarge(let size): throw InputError(path: path, reason: .tooLarge(bytes: size, limit: maximumFileSize))
             }
-            if count == 0 { break }
-            filled += count
         }
-        return try SourceFile(path: path, data: Array(bytes[..<filled]))
+        return try SourceFile(path: path, data: bytes)
     }
 
     private static func hasYAMLExtension(_ path: String) -> Bool {

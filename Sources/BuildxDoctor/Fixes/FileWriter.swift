@@ -21,7 +21,7 @@ public enum FileWriter {
         guard status.st_mode & 0o222 != 0, access(path, W_OK) == 0 else {
             throw WriteError(path: path, reason: "the file is read-only")
         }
-        guard let current = read(path), current == expected else {
+        guard let current = try? RawFile.read(path), current == expected else {
             throw WriteError(path: path, reason: "the file changed on disk since it was read; run fix again")
         }
         let temporary = path + ".buildx-doctor-\(getpid())"
@@ -44,20 +44,5 @@ public enum FileWriter {
             unlink(temporary)
             throw WriteError(path: path, reason: "writing failed: \(reason)")
         }
-    }
-
-    private static func read(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            result += buffer[..<count]
-        }
-        return result
     }
 }
