@@ -45,7 +45,7 @@ public struct CacheAttribute: Hashable, Sendable {
     public func accepts(_ value: String) -> Bool {
         switch values {
         case .text: true
-        case .boolean: ["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"].contains(value)
+        case .boolean: GoBool.parse(value) != nil
         case .integer: Int(value) != nil
         case .duration: Self.isGoDuration(value)
         case .oneOf(let allowed): allowed.contains(value)

@@ -9,10 +9,8 @@ struct FragmentMatcher: Sendable {
     private let transitions: [Int16]
     /// Fragment indices that end in each state (including those ending in its suffix states).
     private let outputs: [[Int]]
-    let fragmentCount: Int
 
     init(_ fragments: [String]) {
-        fragmentCount = fragments.count
         var goto: [[Int32]] = [Array(repeating: -1, count: 256)]
         var outputs: [[Int]] = [[]]
         for (index, fragment) in fragments.enumerated() {

@@ -203,6 +203,20 @@ public enum AttributeValue: Sendable, Equatable {
     case unknown
 }
 
+extension AttributeValue {
+    /// A known value BuildKit reads as true.
+    public var isTrue: Bool {
+        guard case .known(let text) = self else { return false }
+        return GoBool.parse(text) == true
+    }
+
+    /// A known value BuildKit does not read as true (an unparsable value counts as false, as it does there).
+    public var isFalse: Bool {
+        guard case .known(let text) = self else { return false }
+        return GoBool.parse(text) != true
+    }
+}
+
 extension CacheSpec {
     /// The effective value of `key`, telling expressions apart from text.
     public func value(of key: String) -> AttributeValue {

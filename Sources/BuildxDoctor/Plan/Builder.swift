@@ -51,19 +51,17 @@ public struct BuilderSetup: Sendable {
     public let driver: Value<Driver?>
     /// false for setup-buildx-action `use: false`: later builds reach the builder only by name.
     public let makesCurrent: Bool
-    public let driverSpan: Span?
     /// The buildx version the step installs for the rest of the job (`version:`).
     public let buildxVersion: WrittenText?
     /// The BuildKit image of the builder (`driver-opts: image=…`).
     public let buildkitImage: WrittenText?
 
     public init(
-        driver: Value<Driver?>, makesCurrent: Bool, driverSpan: Span? = nil, buildxVersion: WrittenText? = nil,
+        driver: Value<Driver?>, makesCurrent: Bool, buildxVersion: WrittenText? = nil,
         buildkitImage: WrittenText? = nil
     ) {
         self.driver = driver
         self.makesCurrent = makesCurrent
-        self.driverSpan = driverSpan
         self.buildxVersion = buildxVersion
         self.buildkitImage = buildkitImage
     }

@@ -110,11 +110,3 @@ struct CacheAttributeInvalidValue: Rule {
         }
     }
 }
-
-extension AttributeValue {
-    /// A known value Go's `strconv.ParseBool` reads as true.
-    var isTrue: Bool {
-        guard case .known(let text) = self else { return false }
-        return ["1", "t", "T", "TRUE", "true", "True"].contains(text)
-    }
-}

@@ -165,11 +165,3 @@ struct LocalCacheUnboundedGrowth: Rule {
         }
     }
 }
-
-extension AttributeValue {
-    /// A known value Go's `strconv.ParseBool` reads as false (anything unparsable is false too for `reset`).
-    var isFalse: Bool {
-        guard case .known(let text) = self else { return false }
-        return !["1", "t", "T", "TRUE", "true", "True"].contains(text)
-    }
-}

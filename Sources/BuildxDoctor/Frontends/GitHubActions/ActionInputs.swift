@@ -10,8 +10,6 @@ struct ActionInputs {
         return scalar
     }
 
-    func valueSpan(_ name: String) -> Span? { scalar(name)?.valueSpan(in: file) }
-
     /// A non-empty input as written, with its span.
     func written(_ name: String) -> WrittenText? {
         guard let input = scalar(name), !input.value.trimmingWhitespace().isEmpty else { return nil }

@@ -72,7 +72,7 @@ enum KnownActions {
         return .create(
             BuilderSetup(
                 driver: driver, makesCurrent: use.map { $0.lowercased() != "false" } ?? true,
-                driverSpan: inputs.valueSpan("driver"), buildxVersion: inputs.written("version"),
+                buildxVersion: inputs.written("version"),
                 buildkitImage: buildkitImage(inputs)))
     }
 

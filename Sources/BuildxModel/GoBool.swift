@@ -1,0 +1,11 @@
+/// Go's `strconv.ParseBool`, which BuildKit and buildx use for every boolean attribute and variable
+/// (facts §3, §4.2: `yes` is not a boolean).
+public enum GoBool {
+    public static func parse(_ text: String) -> Bool? {
+        switch text {
+        case "1", "t", "T", "TRUE", "true", "True": true
+        case "0", "f", "F", "FALSE", "false", "False": false
+        default: nil
+        }
+    }
+}
