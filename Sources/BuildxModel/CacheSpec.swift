@@ -24,6 +24,11 @@ public struct CacheSpec: Hashable, Sendable {
         return result
     }
 
+    /// The field buildx uses for `key`: the last one with that key.
+    public func field(_ key: String) -> Field? {
+        fields.last { $0.key == key }
+    }
+
     /// The backend named by `type`, or `nil` when buildx would pass an unknown type to the daemon.
     public var backend: CacheBackend? { CacheBackend(rawValue: type) }
 

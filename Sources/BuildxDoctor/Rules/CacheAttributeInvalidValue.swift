@@ -58,7 +58,7 @@ struct CacheAttributeInvalidValue: Rule {
     private func invalidValues(_ spec: CacheSpec, _ backend: CacheBackend, _ entry: CacheEntry) -> [Diagnostic] {
         backend.attributes.compactMap { attribute in
             guard attribute.directions.contains(entry.direction), case .known(let value) = spec.value(of: attribute.name),
-                !attribute.accepts(value), let field = spec.fields.last(where: { $0.key == attribute.name })
+                !attribute.accepts(value), let field = spec.field(attribute.name)
             else { return nil }
             let span = entry.span(of: field)
             let accepted = Self.accepted(attribute.values)

@@ -117,7 +117,7 @@ struct GHACacheScopeCollision: Rule {
         var edits: [TextEdit] = []
         for entry in build.cacheEntries {
             guard let spec = entry.specs.first(where: { $0.backend == .gha }) else { continue }
-            if let field = spec.fields.last(where: { $0.key == "scope" }) {
+            if let field = spec.field("scope") {
                 guard let written = entry.writtenValue(of: field), let edit = entry.replacing(field, with: "scope=\(written)-\(suffix)")
                 else { return nil }
                 edits.append(edit)
@@ -156,7 +156,7 @@ struct GHACacheScopeCollision: Rule {
 
     /// The scope as written (`buildkit` when absent); `nil` when the action changed the text.
     private func scopeText(_ spec: CacheSpec, _ entry: CacheEntry) -> String? {
-        guard let field = spec.fields.last(where: { $0.key == "scope" }) else { return "buildkit" }
+        guard let field = spec.field("scope") else { return "buildkit" }
         return entry.writtenValue(of: field)
     }
 }

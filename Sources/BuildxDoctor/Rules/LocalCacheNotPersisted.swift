@@ -64,7 +64,7 @@ struct LocalCacheNotPersisted: Rule {
             guard case .githubHosted = job.host else { return [] }
             return build.cacheImports.compactMap { entry in
                 guard let spec = entry.specs.first(where: { $0.backend == .local }),
-                    let field = spec.fields.last(where: { $0.key == "src" }), let source = entry.writtenValue(of: field),
+                    let field = spec.field("src"), let source = entry.writtenValue(of: field),
                     !source.isEmpty, !isFilledEarlier(source, before: step, in: job)
                 else { return nil }
                 return description.diagnostic(

@@ -52,7 +52,7 @@ struct LocalCacheResetUnsupported: Rule {
             else { return [] }
             return build.cacheExports.compactMap { entry in
                 guard let spec = entry.specs.first(where: { $0.backend == .local }), spec.value(of: "reset").isTrue,
-                    let field = spec.fields.last(where: { $0.key == "reset" })
+                    let field = spec.field("reset")
                 else { return nil }
                 return description.diagnostic(
                     "`reset=true` is ignored: buildx \(pin.text) (pinned on line \(pin.span.start.line)) predates it (v0.35.0), so old cache blobs are never deleted",

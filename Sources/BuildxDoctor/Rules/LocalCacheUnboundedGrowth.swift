@@ -100,7 +100,7 @@ struct LocalCacheUnboundedGrowth: Rule {
                 let restore = name.flatMap { restoringCacheStep($0, before: step, in: job) }
                 if sources.contains(destination), restore != nil {
                     let newDestination = destination + "-new"
-                    let fix = spec.fields.last(where: { $0.key == "dest" }).flatMap { entry.replacing($0, with: "dest=\(newDestination)") }
+                    let fix = spec.field("dest").flatMap { entry.replacing($0, with: "dest=\(newDestination)") }
                         .flatMap { edit in moveStep(from: newDestination, to: destination, after: step, in: plan.file).map { [edit, $0] } }
                     return description.diagnostic(
                         "this local cache export writes into `\(destination)`, the directory it imports from: new blobs are added on every run and old ones are never removed, so the cache grows without bound",
@@ -139,7 +139,7 @@ struct LocalCacheUnboundedGrowth: Rule {
 
     /// The attribute's value as written (expressions included), without a trailing slash.
     private func writtenPath(of key: String, in spec: CacheSpec, entry: CacheEntry) -> String? {
-        guard let field = spec.fields.last(where: { $0.key == key }), let text = entry.writtenValue(of: field),
+        guard let field = spec.field(key), let text = entry.writtenValue(of: field),
             !text.isEmpty
         else { return nil }
         return text.hasSuffix("/") ? String(text.dropLast()) : text

@@ -45,7 +45,7 @@ struct RegistryCacheOverwritesImage: Rule {
             return build.cacheExports.flatMap { entry in
                 entry.specs.compactMap { spec -> Diagnostic? in
                     guard spec.backend == .registry, case .known(let ref)? = Optional(spec.value(of: "ref")),
-                        let field = spec.fields.last(where: { $0.key == "ref" }), tags.contains(Self.normalized(ref))
+                        let field = spec.field("ref"), tags.contains(Self.normalized(ref))
                     else { return nil }
                     return description.diagnostic(
                         "the cache is exported to `\(ref)`, the tag this build pushes: the cache manifest replaces the image there",

@@ -43,7 +43,7 @@ struct RegistryRefUppercase: Rule {
     func check(_ plan: BuildPlan) -> [Diagnostic] {
         plan.cacheEntries.flatMap { _, _, _, entry in
             entry.specs.compactMap { spec -> Diagnostic? in
-                guard spec.backend == .registry, let field = spec.fields.last(where: { $0.key == "ref" }) else { return nil }
+                guard spec.backend == .registry, let field = spec.field("ref") else { return nil }
                 let written = entry.writtenValue(of: field) ?? field.value
                 let repository = Self.repositoryPart(of: written)
                 if !Expression.occurs(in: written), repository != repository.lowercased() {
