@@ -87,8 +87,8 @@ public struct LogScanner: Sendable {
         var first = true
         while true {
             let count = buffer.withUnsafeMutableBytes { read(UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
-            if first, let nul = buffer[..<(filled + count)].firstIndex(of: 0) {
-                state.report.binaryLine = buffer[..<nul].reduce(1) { $1 == 10 ? $0 + 1 : $0 }
+            if first, let line = buffer.withUnsafeBufferPointer({ binaryLine(in: UnsafeBufferPointer(rebasing: $0[..<(filled + count)])) }) {
+                state.report.binaryLine = line
                 return state.report
             }
             first = false
@@ -125,9 +125,8 @@ public struct LogScanner: Sendable {
         madvise(mapping, size, MADV_SEQUENTIAL)
         let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
         var state = ScanState()
-        if let nul = memchr(mapping, 0, min(size, Self.chunkSize)) {
-            let offset = mapping.distance(to: nul)
-            state.report.binaryLine = 1 + bytes[..<offset].reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+        if let line = binaryLine(in: UnsafeBufferPointer(rebasing: bytes[..<min(size, Self.chunkSize)])) {
+            state.report.binaryLine = line
             return state.report
         }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
@@ -184,6 +183,12 @@ public struct LogScanner: Sendable {
         state.line += ConcurrentMap.map([countedTo..<middle, middle..<lines.count]) { part in
             scanner.newlines(in: shared, from: part.lowerBound, to: part.upperBound)
         }.reduce(0, +)
+    }
+
+    /// The line of the first NUL byte, when there is one: such a log is not text.
+    private func binaryLine(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress, let nul = memchr(base, 0, bytes.count) else { return nil }
+        return 1 + newlines(in: bytes, from: 0, to: base.distance(to: nul.assumingMemoryBound(to: UInt8.self)))
     }
 
     /// Line breaks in a range, eight bytes at a time: a byte equal to `\n` becomes zero after the XOR,
