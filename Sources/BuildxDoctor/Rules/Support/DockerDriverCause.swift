@@ -84,7 +84,9 @@ struct DockerDriverCause {
         case .unusedSetup(let setup):
             return addBuilderInput(naming: setup)
         case .lateSetup(let setup):
-            guard let target = insertionLine(), let item = file.sequenceItem(startingAt: setup.span.start) else { return nil }
+            guard let target = file.sequenceItem(startingAt: step.span.start)?.firstLine,
+                let item = file.sequenceItem(startingAt: setup.span.start)
+            else { return nil }
             return Fix(
                 summary: "move the `docker/setup-buildx-action` step before the build",
                 edits: [
@@ -92,18 +94,17 @@ struct DockerDriverCause {
                     file.removal(ofLines: item.firstLine...item.lastLine),
                 ])
         case .setupInOtherJob, .noSetup:
-            guard let target = insertionLine(), let item = file.sequenceItem(startingAt: firstNeedingStep.span.start) else {
-                return nil
-            }
+            let first = firstNeedingStep
+            guard let item = file.sequenceItem(startingAt: first.span.start) else { return nil }
             let needsQEMU =
                 platforms.contains(where: Self.needsEmulation)
-                && !job.steps.contains { $0.index < firstNeedingStep.index && $0.action?.repository == "docker/setup-qemu-action" }
+                && !job.steps.contains { $0.index < first.index && $0.action?.repository == "docker/setup-qemu-action" }
             var text = ""
             if needsQEMU { text += newStep("docker/setup-qemu-action", name: "Set up QEMU", dashColumn: item.dashColumn) }
             text += newStep("docker/setup-buildx-action", name: "Set up Docker Buildx", dashColumn: item.dashColumn)
             return Fix(
                 summary: "add \(needsQEMU ? "`docker/setup-qemu-action` and " : "")`docker/setup-buildx-action` before the build",
-                edits: [.insert(text, at: file.startOffset(ofLine: target))])
+                edits: [.insert(text, at: file.startOffset(ofLine: item.firstLine))])
         }
     }
 
@@ -114,15 +115,6 @@ struct DockerDriverCause {
             guard let build = candidate.build, case .runnerDefault? = build.builder.builder?.origin else { return false }
             return true
         } ?? step
-    }
-
-    private func insertionLine() -> Int? {
-        plan.file.sequenceItem(startingAt: (kindIsMove ? step : firstNeedingStep).span.start)?.firstLine
-    }
-
-    private var kindIsMove: Bool {
-        if case .lateSetup = kind { return true }
-        return false
     }
 
     private func addBuilderInput(naming setup: Step) -> Fix? {
