@@ -76,8 +76,6 @@ struct ActionInputUnknown: Rule {
         if inputs.contains(dashed) { return dashed }
         let renamed = ["cache_froms": "cache-from", "dockerfile": "file", "path": "context", "always_pull": "pull"]
         if let new = renamed[name], inputs.contains(new) { return new }
-        let ranked = inputs.map { ($0, EditDistance.between(dashed, $0)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
-        guard let ranked, ranked.1 <= 2 else { return nil }
-        return ranked.0
+        return EditDistance.nearest(to: dashed, among: inputs.sorted())?.match
     }
 }

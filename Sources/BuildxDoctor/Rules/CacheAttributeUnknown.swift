@@ -71,8 +71,7 @@ struct CacheAttributeUnknown: Rule {
     /// The attribute a typo clearly meant: the only one at the smallest distance, at most two edits away.
     static func nearest(_ key: String, in backend: CacheBackend, direction: CacheDirection) -> String? {
         let names = backend.attributes.filter { $0.directions.contains(direction) }.map(\.name)
-        let distances = names.map { ($0, EditDistance.between(key, $0)) }
-        guard let best = distances.map(\.1).min(), best <= 2, distances.filter({ $0.1 == best }).count == 1 else { return nil }
-        return distances.first { $0.1 == best }?.0
+        guard let nearest = EditDistance.nearest(to: key, among: names), nearest.isUnique else { return nil }
+        return nearest.match
     }
 }

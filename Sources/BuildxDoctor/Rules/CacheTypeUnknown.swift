@@ -66,8 +66,7 @@ struct CacheTypeUnknown: Rule {
     /// The backend a mistyped name most likely means: same letters in another case, or at most two edits away.
     static func nearestBackend(to type: String) -> CacheBackend? {
         if let exact = CacheBackend(rawValue: type.lowercased()) { return exact }
-        let candidates = CacheBackend.allCases.map { ($0, EditDistance.between(type.lowercased(), $0.rawValue)) }
-        guard let best = candidates.min(by: { $0.1 < $1.1 }), best.1 <= 2 else { return nil }
-        return best.0
+        let nearest = EditDistance.nearest(to: type.lowercased(), among: CacheBackend.allCases.map(\.rawValue))
+        return nearest.flatMap { CacheBackend(rawValue: $0.match) }
     }
 }
