@@ -47,12 +47,12 @@ struct BuildKitImageUnpinned: Rule {
                 guard case .create(let setup)? = step.builderChange, let image = setup.buildkitImage,
                     !Expression.occurs(in: image.text), !image.text.contains("@")
                 else { return nil }
-                let tag = BuildKitImage(image.text).tag
+                let tag = ImageReference(image.text).tag
                 guard tag == nil || tag == "latest" || tag == "master" else { return nil }
                 let what = tag.map { "`:\($0)`" } ?? "no tag (so `:latest`)"
                 return description.diagnostic(
                     "the BuildKit image `\(image.text)` has \(what): every run may get a different BuildKit\(tag == "master" && image.text.hasPrefix("moby/buildkit") ? ", here an unreleased development build" : "")",
-                    at: image.span, help: "pin a release tag, e.g. `\(BuildKitImage(image.text).repository):v0.32.2`")
+                    at: image.span, help: "pin a release tag, e.g. `\(ImageReference(image.text).repository):v0.32.2`")
             }
         }
     }

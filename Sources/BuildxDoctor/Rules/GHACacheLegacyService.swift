@@ -69,30 +69,11 @@ struct GHACacheLegacyService: Rule {
         if let pin = build.buildxVersion, let version = SemanticVersion(parsing: pin.text), version < VersionFacts.buildxGitHubCacheV2 {
             return "buildx \(pin.text) (pinned on line \(pin.span.start.line))"
         }
-        if let image = build.builder.builder?.buildkitImage, let tag = BuildKitImage(image.text).tag,
+        if let image = build.builder.builder?.buildkitImage, let tag = ImageReference(image.text).tag,
             let version = SemanticVersion(parsing: tag), version < VersionFacts.buildkitGitHubCacheV2
         {
             return "BuildKit \(tag) (pinned on line \(image.span.start.line))"
         }
         return nil
-    }
-}
-
-/// A BuildKit image reference from `driver-opts: image=…`.
-struct BuildKitImage {
-    let repository: String
-    let tag: String?
-
-    init(_ reference: String) {
-        var name = Substring(reference)
-        if let at = name.firstIndex(of: "@") { name = name[..<at] }
-        let lastSlash = name.lastIndex(of: "/")
-        if let colon = name.lastIndex(of: ":"), lastSlash.map({ colon > $0 }) ?? true {
-            repository = String(name[..<colon])
-            tag = String(name[name.index(after: colon)...])
-        } else {
-            repository = String(name)
-            tag = nil
-        }
     }
 }

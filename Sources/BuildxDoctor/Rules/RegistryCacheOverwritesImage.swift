@@ -49,7 +49,7 @@ struct RegistryCacheOverwritesImage: Rule {
                     else { return nil }
                     return description.diagnostic(
                         "the cache is exported to `\(ref)`, the tag this build pushes: the cache manifest replaces the image there",
-                        at: entry.span(of: field), help: "export the cache to its own tag, e.g. `\(RegistryRefUppercase.repositoryPart(of: ref)):buildcache`")
+                        at: entry.span(of: field), help: "export the cache to its own tag, e.g. `\(ImageReference(ref).repository):buildcache`")
                 }
             }
         }
@@ -58,7 +58,7 @@ struct RegistryCacheOverwritesImage: Rule {
     /// A reference with the implied `:latest` tag and `docker.io/library/` made explicit.
     static func normalized(_ reference: String) -> String {
         var name = reference.lowercased()
-        if RegistryRefUppercase.repositoryPart(of: name) == name, !name.contains("@") { name += ":latest" }
+        if ImageReference(name).repository == name, !name.contains("@") { name += ":latest" }
         let firstComponent = name.split(separator: "/").first.map(String.init) ?? ""
         let hasRegistry = firstComponent.contains(".") || firstComponent.contains(":") || firstComponent == "localhost"
         if !hasRegistry { name = "docker.io/" + (name.contains("/") ? name : "library/" + name) }

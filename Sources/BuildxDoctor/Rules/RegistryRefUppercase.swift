@@ -45,7 +45,7 @@ struct RegistryRefUppercase: Rule {
             entry.specs.compactMap { spec -> Diagnostic? in
                 guard spec.backend == .registry, let field = spec.field("ref") else { return nil }
                 let written = entry.writtenValue(of: field) ?? field.value
-                let repository = Self.repositoryPart(of: written)
+                let repository = ImageReference(written).repository
                 if !Expression.occurs(in: written), repository != repository.lowercased() {
                     let outcome = entry.direction == .export ? "the build fails" : "the cache import fails, so the build gets no cache,"
                     return description.diagnostic(
@@ -67,17 +67,9 @@ struct RegistryRefUppercase: Rule {
         }
     }
 
-    /// The reference without its tag or digest: the part that must be lowercase.
-    static func repositoryPart(of reference: String) -> String {
-        var name = Substring(reference)
-        if let at = name.firstIndex(of: "@") { name = name[..<at] }
-        if let colon = name.lastIndex(of: ":"), !name[colon...].contains("/") { name = name[..<colon] }
-        return String(name)
-    }
-
     /// The reference with its repository part lowercased and its tag kept.
     private static func lowercased(_ reference: String) -> String {
-        let repository = repositoryPart(of: reference)
+        let repository = ImageReference(reference).repository
         return repository.lowercased() + reference.dropFirst(repository.count)
     }
 }
