@@ -38,23 +38,22 @@ public struct SourceFile: Sendable {
         self.text = text
         self.bytes = bytes
         self.hasByteOrderMark = hasByteOrderMark
-        var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(index + 1) }
-        self.lineStarts = starts
+        self.lineStarts = LineBreaks.lineStarts(of: bytes)
     }
 
     private static func lineNumber(ofByte offset: Int, in content: ArraySlice<UInt8>) -> Int {
-        content.prefix(offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        LineBreaks.lineStarts(of: Array(content.prefix(offset))).count
     }
 
     public var lineCount: Int { lineStarts.count }
 
     /// The byte range of a 1-based line, without its line break.
     public func byteRange(ofLine line: Int) -> Range<Int> {
-        let start = lineStarts[line - 1]
-        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
-        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        return start..<max(start, end)
+        let index = min(max(line, 1), lineStarts.count) - 1
+        let start = lineStarts[index]
+        guard index + 1 < lineStarts.count else { return start..<bytes.count }
+        let next = lineStarts[index + 1]
+        return start..<max(start, next - LineBreaks.width(ofBreakEndingAt: next, in: bytes))
     }
 
     /// The text of a 1-based line, without its line break.
@@ -73,19 +72,6 @@ public struct SourceFile: Sendable {
         }
         let column = bytes[lineStarts[low]..<clamped].reduce(1) { Self.isContinuationByte($1) ? $0 : $0 + 1 }
         return Location(line: low + 1, column: column, offset: clamped)
-    }
-
-    /// The location of a 1-based line and scalar column, as Yams marks give them.
-    public func location(line: Int, column: Int) -> Location {
-        guard line >= 1, line <= lineStarts.count else { return location(ofByte: bytes.count) }
-        var offset = lineStarts[line - 1]
-        var remaining = column - 1
-        while remaining > 0, offset < bytes.count, bytes[offset] != UInt8(ascii: "\n") {
-            offset += 1
-            while offset < bytes.count, Self.isContinuationByte(bytes[offset]) { offset += 1 }
-            remaining -= 1
-        }
-        return Location(line: line, column: column, offset: offset)
     }
 
     /// The span covering a byte range.

@@ -1,68 +1,268 @@
-import Yams
+import CYaml
 
-/// Parses a source file into a positioned `YAMLNode` tree.
+/// Parses a source file into a positioned `YAMLNode` tree, straight from libyaml's event stream.
+///
+/// Composing from events (yaml/libyaml `include/yaml.h`, `yaml_parser_parse`) rather than through Yams'
+/// recursive `compose` gives one tree instead of two, no recursion however deep the document, and limits
+/// that are ours to set: nesting depth and alias expansion (the "billion laughs" shape, which hardened
+/// loaders such as go-yaml's `decode.go` also bound). Every position comes from libyaml's own marks, so
+/// line numbers agree with the parser's even after a lone CR or a U+2028 (see `LineBreaks`).
 public enum YAMLDocument {
+    /// Collections nested deeper than this are refused; real CI files nest a dozen levels.
+    public static let maximumDepth = 256
+
     /// The first document of the file, or `nil` when the file holds no document.
     public static func parse(_ file: SourceFile) throws(YAMLSyntaxError) -> YAMLNode? {
-        let composed: Node?
-        do {
-            // The basic resolver tags nothing: values stay strings, which is all a linter needs, and the
-            // default resolver's regular expressions would cost more than the parse itself.
-            composed = try Yams.compose(yaml: file.text, .basic)
-        } catch let error as YamlError {
-            throw YAMLSyntaxError(error, in: file)
-        } catch {
-            throw YAMLSyntaxError(message: "\(error)", location: file.location(ofByte: 0))
+        let result: Result<YAMLNode?, YAMLSyntaxError> = file.bytes.withUnsafeBufferPointer { buffer in
+            var composer = YAMLComposer(file: file, buffer: buffer)
+            do throws(YAMLSyntaxError) {
+                return .success(try composer.composeSingleDocument())
+            } catch {
+                return .failure(error)
+            }
         }
-        return composed.map { convert($0, in: file) }
+        return try result.get()
     }
 
-    private static func convert(_ node: Node, in file: SourceFile) -> YAMLNode {
-        let start = node.mark.map { file.location(line: $0.line, column: $0.column) } ?? file.location(ofByte: 0)
-        switch node {
-        case .scalar(let scalar):
-            return .scalar(convert(scalar, in: file))
-        case .sequence(let sequence):
-            return .sequence(YAMLSequence(items: sequence.map { convert($0, in: file) }, start: start))
-        case .mapping(let mapping):
-            var entries: [YAMLMapping.Entry] = []
-            var merged: [YAMLMapping.Entry] = []
-            for (key, value) in mapping {
-                guard case .scalar(let keyScalar) = key else { continue }
-                if keyScalar.string == "<<", keyScalar.style == .plain {
-                    merged += mergeSources(value).flatMap { convert($0, in: file).mapping?.entries ?? [] }
-                } else {
-                    entries.append(.init(key: convert(keyScalar, in: file), value: convert(value, in: file)))
+    /// How many nodes a document may stand for once every alias is expanded: generous for any real file
+    /// (each node takes at least two bytes of text), far below what an alias bomb asks for.
+    static func maximumExpandedNodes(forFileOfSize size: Int) -> Int { 100_000 + 4 * size }
+}
+
+/// Builds the tree from libyaml events with an explicit stack of open collections.
+private struct YAMLComposer {
+    private let file: SourceFile
+    private let buffer: UnsafeBufferPointer<UInt8>
+    private var cursor: CharacterCursor
+    private var stack: [OpenCollection] = []
+    /// Anchored nodes and the number of nodes each stands for when expanded.
+    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    private let maximumExpandedNodes: Int
+
+    init(file: SourceFile, buffer: UnsafeBufferPointer<UInt8>) {
+        self.file = file
+        self.buffer = buffer
+        self.cursor = CharacterCursor(buffer: buffer)
+        self.maximumExpandedNodes = YAMLDocument.maximumExpandedNodes(forFileOfSize: buffer.count)
+    }
+
+    mutating func composeSingleDocument() throws(YAMLSyntaxError) -> YAMLNode? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw YAMLSyntaxError(message: "out of memory", location: Location(line: 1, column: 1, offset: 0))
+        }
+        defer { yaml_parser_delete(&parser) }
+        // libyaml wants a non-null pointer even for empty input.
+        var empty: UInt8 = 0
+        withUnsafePointer(to: &empty) { emptyPointer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress ?? emptyPointer, buffer.count)
+        }
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+
+        var root: YAMLNode?
+        var documents = 0
+        while true {
+            var event = yaml_event_t()
+            guard yaml_parser_parse(&parser, &event) == 1 else { throw error(of: parser) }
+            defer { yaml_event_delete(&event) }
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return root
+            case YAML_DOCUMENT_START_EVENT:
+                documents += 1
+                if documents > 1 {
+                    throw YAMLSyntaxError(
+                        message: "expected a single document in the stream, but found another document",
+                        location: location(event.start_mark))
                 }
+            case YAML_ALIAS_EVENT:
+                let name = String(cString: event.data.alias.anchor)
+                guard let anchored = anchors[name] else {
+                    throw YAMLSyntaxError(message: "found undefined alias '\(name)'", location: location(event.start_mark))
+                }
+                try add(anchored.node, size: anchored.size, at: event.start_mark, to: &root)
+            case YAML_SCALAR_EVENT:
+                let scalar = makeScalar(event)
+                let node = YAMLNode.scalar(scalar)
+                remember(node, size: 1, anchor: event.data.scalar.anchor)
+                try add(node, size: 1, at: event.start_mark, to: &root)
+            case YAML_SEQUENCE_START_EVENT:
+                try checkDepth(at: event.start_mark)
+                let data = event.data.sequence_start
+                stack.append(
+                    OpenCollection(
+                        isMapping: false, start: location(event.start_mark), isFlow: data.style == YAML_FLOW_SEQUENCE_STYLE,
+                        anchor: data.anchor.map { String(cString: $0) }))
+            case YAML_MAPPING_START_EVENT:
+                try checkDepth(at: event.start_mark)
+                let data = event.data.mapping_start
+                stack.append(
+                    OpenCollection(
+                        isMapping: true, start: location(event.start_mark),
+                        isFlow: data.style == YAML_FLOW_MAPPING_STYLE, anchor: data.anchor.map { String(cString: $0) }))
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                guard let collection = stack.popLast() else { continue }
+                let node = collection.build(end: location(event.end_mark))
+                if let anchor = collection.anchor { anchors[anchor] = (node, collection.size) }
+                try add(node, size: collection.size, at: event.start_mark, to: &root)
+            default:
+                continue
             }
-            // Keys written in the mapping win over merged ones; earlier merge sources win over later ones.
-            var present = Set(entries.map(\.key.value))
-            for entry in merged where present.insert(entry.key.value).inserted {
-                entries.append(entry)
-            }
-            return .mapping(YAMLMapping(entries: entries, start: start))
         }
     }
 
-    private static func mergeSources(_ value: Node) -> [Node] {
-        switch value {
-        case .mapping: [value]
-        case .sequence(let sequence): sequence.filter { $0.mapping != nil }
-        case .scalar: []
+    private mutating func checkDepth(at mark: yaml_mark_t) throws(YAMLSyntaxError) {
+        guard stack.count < YAMLDocument.maximumDepth else {
+            throw YAMLSyntaxError(
+                message: "collections nested more than \(YAMLDocument.maximumDepth) levels deep are not read",
+                location: location(mark))
         }
     }
 
-    private static func convert(_ scalar: Node.Scalar, in file: SourceFile) -> YAMLScalar {
-        let start = scalar.mark.map { file.location(line: $0.line, column: $0.column) } ?? file.location(ofByte: 0)
+    /// Puts a finished node into the open collection (or makes it the root), counting what it expands to.
+    private mutating func add(_ node: YAMLNode, size: Int, at mark: yaml_mark_t, to root: inout YAMLNode?) throws(YAMLSyntaxError) {
+        guard !stack.isEmpty else {
+            root = node
+            return
+        }
+        stack[stack.count - 1].append(node, size: size)
+        guard stack[stack.count - 1].size <= maximumExpandedNodes else {
+            throw YAMLSyntaxError(
+                message: "aliases in this document expand to more than \(maximumExpandedNodes) nodes; it is not read",
+                location: location(mark))
+        }
+    }
+
+    private mutating func remember(_ node: YAMLNode, size: Int, anchor: UnsafeMutablePointer<yaml_char_t>?) {
+        if let anchor { anchors[String(cString: anchor)] = (node, size) }
+    }
+
+    private mutating func makeScalar(_ event: yaml_event_t) -> YAMLScalar {
+        let data = event.data.scalar
+        let value = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
         let style: YAMLScalar.Style =
-            switch scalar.style {
-            case .singleQuoted: .singleQuoted
-            case .doubleQuoted: .doubleQuoted
-            case .literal: .literal
-            case .folded: .folded
+            switch data.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
+            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
+            case YAML_LITERAL_SCALAR_STYLE: .literal
+            case YAML_FOLDED_SCALAR_STYLE: .folded
             default: .plain
             }
-        return YAMLScalar(value: scalar.string, style: style, start: start)
+        return YAMLScalar(value: value, style: style, start: location(event.start_mark), end: location(event.end_mark))
+    }
+
+    /// libyaml's marks count lines and columns from 0 and characters (Unicode scalars) from the start.
+    private mutating func location(_ mark: yaml_mark_t) -> Location {
+        Location(line: Int(mark.line) + 1, column: Int(mark.column) + 1, offset: cursor.byteOffset(ofCharacter: Int(mark.index)))
+    }
+
+    private mutating func error(of parser: yaml_parser_t) -> YAMLSyntaxError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        if parser.error == YAML_READER_ERROR {
+            let offset = min(Int(parser.problem_offset), buffer.count)
+            return YAMLSyntaxError(message: problem, location: file.location(ofByte: offset))
+        }
+        var prefix = ""
+        if let context = parser.context {
+            let where_ = location(parser.context_mark)
+            prefix = "\(String(cString: context)) at line \(where_.line), column \(where_.column): "
+        }
+        return YAMLSyntaxError(message: prefix + problem, location: location(parser.problem_mark))
+    }
+}
+
+/// Turns libyaml's character indexes into UTF-8 byte offsets. Marks arrive almost in order, so a cursor
+/// that walks from the last answer keeps the whole parse linear.
+private struct CharacterCursor {
+    let buffer: UnsafeBufferPointer<UInt8>
+    private var character = 0
+    private var byte = 0
+
+    init(buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
+
+    mutating func byteOffset(ofCharacter target: Int) -> Int {
+        while character < target, byte < buffer.count {
+            byte += 1
+            while byte < buffer.count, buffer[byte] & 0xC0 == 0x80 { byte += 1 }
+            character += 1
+        }
+        while character > target, byte > 0 {
+            byte -= 1
+            while byte > 0, buffer[byte] & 0xC0 == 0x80 { byte -= 1 }
+            character -= 1
+        }
+        return byte
+    }
+}
+
+/// A collection being read: where it starts, its anchor, and how many nodes it stands for so far.
+private struct OpenCollection {
+    let start: Location
+    let isFlow: Bool
+    let anchor: String?
+    /// A sequence's items so far; unused for a mapping.
+    private var items: [YAMLNode] = []
+    /// A mapping's entries so far; `nil` for a sequence.
+    private var entries: MappingEntries?
+    private(set) var size = 1
+
+    init(isMapping: Bool, start: Location, isFlow: Bool, anchor: String?) {
+        self.entries = isMapping ? MappingEntries() : nil
+        self.start = start
+        self.isFlow = isFlow
+        self.anchor = anchor
+    }
+
+    mutating func append(_ node: YAMLNode, size: Int) {
+        self.size += size
+        if entries != nil {
+            entries?.append(node)
+        } else {
+            items.append(node)
+        }
+    }
+
+    func build(end: Location) -> YAMLNode {
+        if let entries {
+            return .mapping(YAMLMapping(entries: entries.effective, start: start, end: end, isFlow: isFlow))
+        }
+        return .sequence(YAMLSequence(items: items, start: start, end: end, isFlow: isFlow))
+    }
+}
+
+/// A mapping's keys and values, which alternate in the event stream. `<<` merge keys
+/// (yaml.org/type/merge.html) are applied at the end, so keys written in the mapping win wherever the
+/// merge key stands, and earlier merge sources win over later ones.
+private struct MappingEntries {
+    private var written: [YAMLMapping.Entry] = []
+    private var merged: [YAMLMapping.Entry] = []
+    private var pendingKey: YAMLNode?
+
+    mutating func append(_ node: YAMLNode) {
+        guard let key = pendingKey else {
+            pendingKey = node
+            return
+        }
+        pendingKey = nil
+        // Complex (collection) keys never occur in CI files; such entries are left out.
+        guard case .scalar(let keyScalar) = key else { return }
+        if keyScalar.value == "<<", keyScalar.style == .plain {
+            switch node {
+            case .mapping(let mapping): merged += mapping.entries
+            case .sequence(let sequence): merged += sequence.items.compactMap(\.mapping).flatMap(\.entries)
+            case .scalar: break
+            }
+        } else {
+            written.append(YAMLMapping.Entry(key: keyScalar, value: node))
+        }
+    }
+
+    var effective: [YAMLMapping.Entry] {
+        guard !merged.isEmpty else { return written }
+        var all = written
+        var present = Set(written.map(\.key.value))
+        for entry in merged where present.insert(entry.key.value).inserted { all.append(entry) }
+        return all
     }
 }
 
@@ -74,20 +274,6 @@ public struct YAMLSyntaxError: Error, Sendable, CustomStringConvertible {
     init(message: String, location: Location) {
         self.message = message
         self.location = location
-    }
-
-    init(_ error: YamlError, in file: SourceFile) {
-        switch error {
-        case .scanner(let context, let problem, let mark, _),
-            .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let prefix = context.map { "\($0.text) at line \($0.mark.line), column \($0.mark.column): " } ?? ""
-            self.init(message: prefix + problem, location: file.location(line: mark.line, column: mark.column))
-        case .reader(let problem, let offset, _, _):
-            self.init(message: problem, location: file.location(ofByte: offset ?? 0))
-        default:
-            self.init(message: "\(error)", location: file.location(ofByte: 0))
-        }
     }
 
     public var description: String { message }

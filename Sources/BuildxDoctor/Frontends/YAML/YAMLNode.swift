@@ -1,6 +1,6 @@
-/// A YAML node with the position of its text, made once from Yams' composed tree.
+/// A YAML node with the position of its text, composed once from libyaml's events (see `YAMLDocument`).
 ///
-/// Yams nodes are not `Sendable` and carry no byte offsets; this tree is both, so plans can keep nodes.
+/// The tree is `Sendable` and every node knows where its text starts and ends, so plans can keep nodes.
 public indirect enum YAMLNode: Sendable {
     case scalar(YAMLScalar)
     case mapping(YAMLMapping)
@@ -46,6 +46,9 @@ public struct YAMLScalar: Sendable {
     public let value: String
     public let style: Style
     public let start: Location
+    /// Just past the scalar's last character (a closing quote included; for a block scalar, where its
+    /// content ends, trailing line breaks included).
+    public let end: Location
 
     /// A plain `~`, `null`, `Null`, `NULL` or empty value.
     public var isNull: Bool {
@@ -62,6 +65,9 @@ public struct YAMLMapping: Sendable {
 
     public let entries: [Entry]
     public let start: Location
+    public let end: Location
+    /// Written as `{ … }` rather than as indented lines: edits there must keep the braces' syntax.
+    public let isFlow: Bool
 
     /// The value of the first entry with this key (GitHub rejects duplicate keys, so which one is moot).
     public subscript(key: String) -> YAMLNode? {
@@ -77,4 +83,7 @@ public struct YAMLMapping: Sendable {
 public struct YAMLSequence: Sendable {
     public let items: [YAMLNode]
     public let start: Location
+    public let end: Location
+    /// Written as `[ … ]` rather than as `- ` lines.
+    public let isFlow: Bool
 }
