@@ -26,17 +26,30 @@ extension SourceFile {
         return text.isEmpty || text.first == UInt8(ascii: "#")
     }
 
-    /// The lines of a block sequence item whose first key is at `firstKey`: from its `- ` line to its
-    /// last line of content (trailing blank and comment lines belong to what follows). `nil` when the
-    /// item is not written as `- key: …` on a line of its own.
-    func sequenceItem(startingAt firstKey: Location) -> (firstLine: Int, lastLine: Int, dashColumn: Int)? {
+    /// The lines of a step written as a block sequence item: from its `- ` line to its last line of
+    /// content (trailing blank and comment lines belong to what follows). `nil` when the item is not
+    /// written as `- key: …` on a line of its own.
+    func sequenceItem(of step: Step) -> (firstLine: Int, lastLine: Int, dashColumn: Int)? {
+        let firstKey = step.span.start
         let line = firstKey.line
         let lineStart = startOffset(ofLine: line)
+        guard lineStart <= firstKey.offset else { return nil }
         let before = bytes[lineStart..<firstKey.offset]
         let indent = before.prefix { $0 == UInt8(ascii: " ") }.count
         let rest = before.dropFirst(indent)
         guard rest.first == UInt8(ascii: "-"), rest.dropFirst().allSatisfy({ $0 == UInt8(ascii: " ") }), rest.count >= 2 else {
             return nil
+        }
+        return (line, lastContentLine(of: step, from: line, indent: indent), indent)
+    }
+
+    /// The step's last line of content: found back from the parser's end mark, which stands where the
+    /// next item starts, so the cost is the trailing blank lines, not the length of the step.
+    private func lastContentLine(of step: Step, from line: Int, indent: Int) -> Int {
+        if let end = step.end {
+            var last = min(end.column == 1 ? end.line - 1 : end.line, lineCount)
+            while last > line, isBlankOrComment(line: last) || indentation(ofLine: last) <= indent { last -= 1 }
+            return max(last, line)
         }
         var last = line
         var next = line + 1
@@ -47,7 +60,7 @@ extension SourceFile {
             }
             next += 1
         }
-        return (line, last, indent)
+        return last
     }
 
     /// The text of whole lines, line breaks included.

@@ -14,6 +14,10 @@ public struct BuildPlan: Sendable {
     public let builds: [(job: Job, step: Step, build: BuildInvocation)]
     /// Every cache entry of every build, in source order, with where it belongs.
     public let cacheEntries: [(job: Job, step: Step, build: BuildInvocation, entry: CacheEntry)]
+    /// The first builder setup step of each job that has one, in job order.
+    public let firstBuilderSetups: [(job: Job, setup: Step)]
+    /// Whether the file pins some docker/* action by commit SHA (new steps then follow that style).
+    public let pinsDockerActionsBySHA: Bool
 
     public init(file: SourceFile, kind: FileKind, jobs: [Job], triggers: Set<String> = []) {
         self.file = file
@@ -23,6 +27,13 @@ public struct BuildPlan: Sendable {
         let builds = jobs.flatMap { job in job.steps.compactMap { step in step.build.map { (job, step, $0) } } }
         self.builds = builds
         self.cacheEntries = builds.flatMap { job, step, build in build.cacheEntries.map { (job, step, build, $0) } }
+        self.firstBuilderSetups = jobs.compactMap { job in job.builderSetups.first.map { (job, $0) } }
+        self.pinsDockerActionsBySHA = jobs.contains { job in
+            job.steps.contains { step in
+                guard let action = step.action, action.repository?.hasPrefix("docker/") == true, let ref = action.ref else { return false }
+                return ref.count == 40 && ref.allSatisfy(\.isHexDigit)
+            }
+        }
     }
 }
 
@@ -49,6 +60,13 @@ public struct Job: Sendable {
     public let condition: String?
     /// Whether the job runs once per combination of a `strategy.matrix`.
     public let hasMatrix: Bool
+    /// The steps that create a BuildKit builder, in order. Kept once here: the driver rules ask for
+    /// each build, and scanning the steps per build would make a long job cost quadratic time.
+    public let builderSetups: [Step]
+    /// The first build that runs on the runner's default builder (one setup step before it serves all).
+    public let firstBuildOnRunnerDefault: Step?
+    /// The position of the first `docker/setup-qemu-action` step.
+    public let firstQEMUSetupIndex: Int?
 
     public init(
         id: String, span: Span, host: RunnerHost, steps: [Step], calledWorkflow: String? = nil,
@@ -62,6 +80,23 @@ public struct Job: Sendable {
         self.permissions = permissions
         self.condition = condition
         self.hasMatrix = hasMatrix
+        self.builderSetups = steps.filter(\.createsBuilder)
+        self.firstBuildOnRunnerDefault = steps.first { step in
+            guard case .runnerDefault? = step.build?.builder.builder?.origin else { return false }
+            return true
+        }
+        self.firstQEMUSetupIndex = steps.first { $0.action?.repository == "docker/setup-qemu-action" }?.index
+    }
+
+    /// The step at a 0-based position in the job's `steps:` list (items that are not steps have no `Step`).
+    public func step(at index: Int) -> Step? {
+        var low = 0
+        var high = steps.count
+        while low < high {
+            let middle = (low + high) / 2
+            if steps[middle].index < index { low = middle + 1 } else { high = middle }
+        }
+        return low < steps.count && steps[low].index == index ? steps[low] : nil
     }
 }
 
@@ -125,6 +160,9 @@ public struct Step: Sendable {
     public let index: Int
     /// The step's first key: where a step-level finding points.
     public let span: Span
+    /// Where the step's text ends (the YAML parser's end mark: where the next step or a dedent starts),
+    /// so edits can find its last line without rescanning the file; `nil` when not known.
+    public let end: Location?
     public let id: String?
     public let name: String?
     /// The step's `if:` condition, without `${{ }}`.
@@ -149,13 +187,14 @@ public struct Step: Sendable {
     public let registryLogin: RegistryLogin?
 
     public init(
-        index: Int, span: Span, id: String? = nil, name: String? = nil, condition: String? = nil,
+        index: Int, span: Span, end: Location? = nil, id: String? = nil, name: String? = nil, condition: String? = nil,
         writtenCondition: WrittenText? = nil, action: ActionReference? = nil, builderChange: BuilderChange? = nil, build: BuildInvocation? = nil,
         script: Script? = nil, restoredPaths: [String] = [], inputs: [WrittenText] = [], inputsKey: Span? = nil,
         registryLogin: RegistryLogin? = nil
     ) {
         self.index = index
         self.span = span
+        self.end = end
         self.id = id
         self.name = name
         self.condition = condition
@@ -173,10 +212,23 @@ public struct Step: Sendable {
     /// A copy with the build's builder decided by the simulation.
     func with(build: BuildInvocation?) -> Step {
         Step(
-            index: index, span: span, id: id, name: name, condition: condition, writtenCondition: writtenCondition,
+            index: index, span: span, end: end, id: id, name: name, condition: condition, writtenCondition: writtenCondition,
             action: action, builderChange: builderChange, build: build, script: script, restoredPaths: restoredPaths,
             inputs: inputs,
             inputsKey: inputsKey, registryLogin: registryLogin)
+    }
+}
+
+extension Step {
+    /// Whether the step creates a BuildKit builder other than the Docker Engine's own.
+    public var createsBuilder: Bool {
+        guard case .create(let setup)? = builderChange, case .known(let created) = setup.driver else { return false }
+        return created != nil
+    }
+
+    public var makesBuilderCurrent: Bool {
+        if case .create(let setup)? = builderChange { return setup.makesCurrent }
+        return false
     }
 }
 

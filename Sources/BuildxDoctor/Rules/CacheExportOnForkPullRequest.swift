@@ -77,19 +77,24 @@ struct CacheExportOnForkPullRequest: Rule {
 
     func check(_ plan: BuildPlan) -> [Diagnostic] {
         guard plan.triggers.contains("pull_request") else { return [] }
-        return plan.builds.flatMap { job, step, build -> [Diagnostic] in
-            guard !isGuarded(job.condition), !isGuarded(step.condition),
-                // Pushing needs credentials; with a login from secrets or the job token, forks have none.
-                let login = job.steps.first(where: { $0.index < step.index && $0.registryLogin != nil && !isGuarded($0.condition) })
+        return plan.jobs.flatMap { job -> [Diagnostic] in
+            // Pushing needs credentials; with a login from secrets or the job token, forks have none.
+            // Found once per job: a search per build would cost quadratic time in long jobs.
+            guard !isGuarded(job.condition), let login = job.steps.first(where: { $0.registryLogin != nil && !isGuarded($0.condition) })
             else { return [] }
-            return build.cacheExports.compactMap { entry in
-                guard let spec = entry.specs.first(where: { $0.backend == .registry }), !spec.value(of: "ignore-error").isTrue
-                else { return nil }
-                return description.diagnostic(
-                    "this registry cache export also runs for pull requests from forks, which get neither secrets nor a writable token: for them the login on line \(login.span.start.line) or this cache push fails the job",
-                    at: entry.span,
-                    help: "export only outside pull requests (`if: github.event_name != 'pull_request'`, or a conditional cache-to), or add `ignore-error=true`")
-            }
+            return job.steps.flatMap { step in diagnostics(for: step, after: login) }
+        }
+    }
+
+    private func diagnostics(for step: Step, after login: Step) -> [Diagnostic] {
+        guard let build = step.build, login.index < step.index, !isGuarded(step.condition) else { return [] }
+        return build.cacheExports.compactMap { entry in
+            guard let spec = entry.specs.first(where: { $0.backend == .registry }), !spec.value(of: "ignore-error").isTrue
+            else { return nil }
+            return description.diagnostic(
+                "this registry cache export also runs for pull requests from forks, which get neither secrets nor a writable token: for them the login on line \(login.span.start.line) or this cache push fails the job",
+                at: entry.span,
+                help: "export only outside pull requests (`if: github.event_name != 'pull_request'`, or a conditional cache-to), or add `ignore-error=true`")
         }
     }
 }

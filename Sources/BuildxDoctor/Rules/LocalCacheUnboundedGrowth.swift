@@ -130,7 +130,7 @@ struct LocalCacheUnboundedGrowth: Rule {
     /// The documented "Move cache" step, inserted right after the build step in its style, under the
     /// build's own condition (moving a cache that a skipped build never wrote would fail the job).
     private func moveStep(from destination: String, to source: String, after step: Step, in file: SourceFile) -> TextEdit? {
-        guard let item = file.sequenceItem(startingAt: step.span.start), step.condition == nil || step.writtenCondition != nil
+        guard let item = file.sequenceItem(of: step), step.condition == nil || step.writtenCondition != nil
         else { return nil }
         let condition = step.writtenCondition.map { ["  if: \($0.text)"] } ?? []
         let lines = ["- name: Move cache"] + condition + ["  run: |", "    rm -rf \(source)", "    mv \(destination) \(source)"]

@@ -61,8 +61,8 @@ struct ActionInputs {
         guard let input = scalar(name) else { return [] }
         let bytes = Array(input.value.utf8)
         let items = (try? ActionInputList.split(Expression.masked(input.value), ignoreComma: ignoreComma, quotes: quotes)) ?? []
-        return items.map { item in
-            WrittenText(text: String(decoding: bytes[item.range], as: UTF8.self), span: input.span(ofValue: item.range, in: file))
+        return zip(items, input.spans(ofValues: items.map(\.range), in: file)).map { item, span in
+            WrittenText(text: String(decoding: bytes[item.range], as: UTF8.self), span: span)
         }
     }
 
@@ -93,10 +93,10 @@ struct ActionInputs {
         let masked = Expression.masked(input.value)
         let bytes = Array(input.value.utf8)
         do {
-            return try ActionInputList.split(masked, ignoreComma: true).map { item in
+            let items = try ActionInputList.split(masked, ignoreComma: true)
+            return zip(items, input.spans(ofValues: items.map(\.range), in: file)).map { item, span in
                 CacheEntry(
-                    direction: direction, text: String(decoding: bytes[item.range], as: UTF8.self),
-                    received: item.text, span: input.span(ofValue: item.range, in: file))
+                    direction: direction, text: String(decoding: bytes[item.range], as: UTF8.self), received: item.text, span: span)
             }
         } catch {
             return [

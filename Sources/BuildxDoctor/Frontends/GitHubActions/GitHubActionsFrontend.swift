@@ -166,7 +166,7 @@ private struct Reader {
             action = reference
         }
         return Step(
-            index: index, span: span, id: mapping["id"]?.string, name: mapping["name"]?.string,
+            index: index, span: span, end: mapping.end, id: mapping["id"]?.string, name: mapping["name"]?.string,
             condition: mapping["if"]?.string.map(normalizedCondition), writtenCondition: writtenCondition, action: action,
             builderChange: change, build: build, script: script, restoredPaths: restoredPaths, inputs: inputNames,
             inputsKey: mapping.entry("with")?.key.valueSpan(in: file), registryLogin: login)

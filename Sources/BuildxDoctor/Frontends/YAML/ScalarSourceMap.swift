@@ -1,18 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension YAMLScalar {
     /// The span in `file` of the part of the value at `range` (UTF-8 offsets into `value`).
+    public func span(ofValue range: Range<Int>, in file: SourceFile) -> Span {
+        spans(ofValues: [range], in: file)[0]
+    }
+
+    /// The spans of several parts of the value, in one pass when the ranges come in order (as list
+    /// items do): a scalar of n items then costs O(n), not O(n²).
     ///
     /// Literal blocks and single-line scalars without escapes map one to one, so their spans are exact.
-    /// Folded, multi-line and escaped scalars do not; there the text is searched in the scalar's lines,
-    /// and when it is not found the span falls back to the scalar's start.
-    public func span(ofValue range: Range<Int>, in file: SourceFile) -> Span {
-        if let exact = exactOffsets(of: range, in: file) {
-            return file.span(exact)
-        }
-        let needle = Array(value.utf8[valueIndex(range.lowerBound)..<valueIndex(range.upperBound)])
-        if let found = search(needle, in: file) {
-            return file.span(found)
-        }
-        return file.span(start.offset..<lineEnd(of: start.line, in: file))
+    /// Folded, multi-line and escaped scalars do not; there the text is searched for inside the scalar,
+    /// and when it is not found the span falls back to the scalar's first line.
+    public func spans(ofValues ranges: [Range<Int>], in file: SourceFile) -> [Span] {
+        var locator = ValueLocator(scalar: self, file: file)
+        return ranges.map { locator.span(of: $0) }
     }
 
     /// The span of the whole value: its first line for block scalars, the token otherwise.
@@ -22,92 +28,147 @@ extension YAMLScalar {
             let firstLine = value.utf8.firstIndex(of: UInt8(ascii: "\n")).map { value.utf8.distance(from: value.utf8.startIndex, to: $0) }
             return span(ofValue: 0..<(firstLine ?? value.utf8.count), in: file)
         default:
-            if let exact = exactOffsets(of: 0..<value.utf8.count, in: file) {
+            var locator = ValueLocator(scalar: self, file: file)
+            if let exact = locator.exactOffsets(of: 0..<value.utf8.count) {
                 let quote = style == .plain ? 0 : 1
                 return file.span((exact.lowerBound - quote)..<(exact.upperBound + quote))
             }
-            return file.span(start.offset..<lineEnd(of: start.line, in: file))
+            return locator.firstLineSpan
+        }
+    }
+}
+
+/// Maps offsets in a scalar's value back to the file, remembering where the last answer was so that
+/// ranges asked for in order are found in one walk.
+private struct ValueLocator {
+    private enum Mapping {
+        /// The value's bytes stand in the file as they are, from this offset.
+        case direct(contentStart: Int)
+        /// Value line k is file line `firstLine + k`, `indent` bytes in.
+        case literal(firstLine: Int, indent: Int)
+        /// No one-to-one mapping: search the text inside the scalar.
+        case search
+    }
+
+    private let scalar: YAMLScalar
+    private let file: SourceFile
+    private let value: [UInt8]
+    private let mapping: Mapping
+    /// For literal blocks: a value offset, the value line it is on, and where that line starts.
+    private var walked = (offset: 0, line: 0, lineStart: 0)
+    /// For searches: where the next search starts.
+    private var searchFrom: Int
+
+    init(scalar: YAMLScalar, file: SourceFile) {
+        self.scalar = scalar
+        self.file = file
+        self.value = Array(scalar.value.utf8)
+        self.searchFrom = scalar.start.offset
+        self.mapping = Self.mapping(of: scalar, value: value, in: file)
+    }
+
+    private static func mapping(of scalar: YAMLScalar, value: [UInt8], in file: SourceFile) -> Mapping {
+        switch scalar.style {
+        case .plain, .singleQuoted, .doubleQuoted:
+            guard !value.contains(UInt8(ascii: "\n")) else { return .search }
+            let contentStart = scalar.start.offset + (scalar.style == .plain ? 0 : 1)
+            guard contentStart + value.count <= file.bytes.count,
+                file.bytes[contentStart..<(contentStart + value.count)].elementsEqual(value)
+            else { return .search }
+            return .direct(contentStart: contentStart)
+        case .literal:
+            return literalLayout(of: scalar, value: value, in: file).map { .literal(firstLine: $0.line, indent: $0.indent) } ?? .search
+        case .folded:
+            return .search
         }
     }
 
-    private func valueIndex(_ offset: Int) -> String.UTF8View.Index {
-        value.utf8.index(value.utf8.startIndex, offsetBy: min(offset, value.utf8.count))
+    /// A literal block's content starts on the line after its indicator (leading blank lines are part
+    /// of the value). Its indentation is what the first non-blank line has in the file beyond what the
+    /// value keeps (an indentation indicator such as `|2` keeps some spaces in the value).
+    private static func literalLayout(of scalar: YAMLScalar, value: [UInt8], in file: SourceFile) -> (line: Int, indent: Int)? {
+        let firstLine = scalar.start.line + 1
+        var line = firstLine
+        var valueLineStart = 0
+        while line <= file.lineCount, line <= scalar.end.line {
+            let bytes = file.bytes[file.byteRange(ofLine: line)]
+            let spaces = bytes.prefix { $0 == UInt8(ascii: " ") }.count
+            let valueLine = value[valueLineStart...].prefix { $0 != UInt8(ascii: "\n") }
+            if spaces < bytes.count, !valueLine.isEmpty {
+                let kept = valueLine.prefix { $0 == UInt8(ascii: " ") }.count
+                return spaces >= kept ? (firstLine, spaces - kept) : nil
+            }
+            guard let newline = value[valueLineStart...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            valueLineStart = newline + 1
+            line += 1
+        }
+        return nil
     }
 
-    private func exactOffsets(of range: Range<Int>, in file: SourceFile) -> Range<Int>? {
-        switch style {
-        case .plain, .singleQuoted, .doubleQuoted:
-            guard !value.utf8.contains(UInt8(ascii: "\n")) else { return nil }
-            let contentStart = start.offset + (style == .plain ? 0 : 1)
-            let length = value.utf8.count
-            guard contentStart + length <= file.bytes.count,
-                file.bytes[contentStart..<(contentStart + length)].elementsEqual(value.utf8)
+    mutating func span(of range: Range<Int>) -> Span {
+        if let exact = exactOffsets(of: range) { return file.span(exact) }
+        if let found = search(value[clamped(range.lowerBound)..<clamped(range.upperBound)]) { return file.span(found) }
+        return firstLineSpan
+    }
+
+    /// The scalar's first line from where it starts: the fallback when a part cannot be placed.
+    var firstLineSpan: Span {
+        file.span(scalar.start.offset..<max(scalar.start.offset, file.byteRange(ofLine: scalar.start.line).upperBound))
+    }
+
+    private func clamped(_ offset: Int) -> Int { min(max(offset, 0), value.count) }
+
+    mutating func exactOffsets(of range: Range<Int>) -> Range<Int>? {
+        switch mapping {
+        case .direct(let contentStart):
+            return (contentStart + clamped(range.lowerBound))..<(contentStart + clamped(range.upperBound))
+        case .literal(let firstLine, let indent):
+            guard let lower = literalOffset(clamped(range.lowerBound), firstLine: firstLine, indent: indent),
+                let upper = literalOffset(clamped(range.upperBound), firstLine: firstLine, indent: indent)
             else { return nil }
-            return (contentStart + range.lowerBound)..<(contentStart + range.upperBound)
-        case .literal:
-            return literalOffsets(of: range, in: file)
-        case .folded:
+            return lower..<upper
+        case .search:
             return nil
         }
     }
 
-    /// In a literal block, value line k is source line (first content line + k) at the block's indent.
-    private func literalOffsets(of range: Range<Int>, in file: SourceFile) -> Range<Int>? {
-        guard let (firstLine, indent) = blockContentStart(in: file) else { return nil }
-        func sourceOffset(_ valueOffset: Int) -> Int? {
-            let before = value.utf8.prefix(valueOffset)
-            let lineIndex = before.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-            let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0)
-            let line = firstLine + lineIndex
-            guard line <= file.lineCount else { return nil }
-            let lineRange = file.byteRange(ofLine: line)
-            let offset = lineRange.lowerBound + indent + column
-            return offset <= lineRange.upperBound ? offset : nil
+    /// The file offset of a value offset in a literal block, walking the value from the last answer.
+    private mutating func literalOffset(_ offset: Int, firstLine: Int, indent: Int) -> Int? {
+        if offset < walked.offset { walked = (0, 0, 0) }
+        while walked.offset < offset {
+            if value[walked.offset] == UInt8(ascii: "\n") {
+                walked.line += 1
+                walked.lineStart = walked.offset + 1
+            }
+            walked.offset += 1
         }
-        guard let lower = sourceOffset(range.lowerBound), let upper = sourceOffset(range.upperBound) else { return nil }
-        return lower..<upper
+        let line = firstLine + walked.line
+        guard line <= file.lineCount else { return nil }
+        let lineRange = file.byteRange(ofLine: line)
+        let fileOffset = lineRange.lowerBound + indent + (offset - walked.lineStart)
+        return fileOffset <= lineRange.upperBound ? fileOffset : nil
     }
 
-    /// The line a block scalar's value starts on (the one after its indicator; leading blank lines are
-    /// part of the value) and the indentation of its content, taken from the first non-blank line.
-    private func blockContentStart(in file: SourceFile) -> (line: Int, indent: Int)? {
-        var line = start.line + 1
-        while line <= file.lineCount {
-            let bytes = file.bytes[file.byteRange(ofLine: line)]
-            let indent = bytes.prefix { $0 == UInt8(ascii: " ") }.count
-            if indent < bytes.count { return (start.line + 1, indent) }
-            line += 1
+    /// Finds the text between where the last search ended and the scalar's end, with `memchr` and
+    /// `memcmp` so that a long scalar is not compared byte by byte at every position.
+    private mutating func search(_ needle: ArraySlice<UInt8>) -> Range<Int>? {
+        let end = min(max(scalar.end.offset, file.byteRange(ofLine: scalar.start.line).upperBound), file.bytes.count)
+        guard !needle.isEmpty, searchFrom + needle.count <= end else { return nil }
+        let found: Int? = file.bytes.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { pattern in
+                let base = UnsafeRawPointer(haystack.baseAddress!)
+                var cursor = base + searchFrom
+                let last = base + (end - needle.count)
+                while cursor <= last {
+                    guard let hit = memchr(cursor, Int32(pattern[0]), last - cursor + 1) else { return nil }
+                    if memcmp(hit, pattern.baseAddress!, pattern.count) == 0 { return UnsafeRawPointer(hit) - base }
+                    cursor = UnsafeRawPointer(hit) + 1
+                }
+                return nil
+            }
         }
-        return nil
+        guard let found else { return nil }
+        searchFrom = found + needle.count
+        return found..<(found + needle.count)
     }
-
-    /// Searches the scalar's own lines: from its start to the first later line indented no deeper than
-    /// the line it starts on.
-    private func search(_ needle: [UInt8], in file: SourceFile) -> Range<Int>? {
-        guard !needle.isEmpty else { return nil }
-        let ownIndent = indentation(ofLine: start.line, in: file)
-        var end = lineEnd(of: start.line, in: file)
-        var line = start.line + 1
-        while line <= file.lineCount {
-            let range = file.byteRange(ofLine: line)
-            let indent = indentation(ofLine: line, in: file)
-            if indent < range.count, indent <= ownIndent { break }
-            end = range.upperBound
-            line += 1
-        }
-        let haystack = file.bytes[start.offset..<end]
-        guard haystack.count >= needle.count else { return nil }
-        var index = haystack.startIndex
-        while index + needle.count <= haystack.endIndex {
-            if haystack[index..<(index + needle.count)].elementsEqual(needle) { return index..<(index + needle.count) }
-            index += 1
-        }
-        return nil
-    }
-
-    private func indentation(ofLine line: Int, in file: SourceFile) -> Int {
-        file.bytes[file.byteRange(ofLine: line)].prefix { $0 == UInt8(ascii: " ") }.count
-    }
-
-    private func lineEnd(of line: Int, in file: SourceFile) -> Int { file.byteRange(ofLine: line).upperBound }
 }

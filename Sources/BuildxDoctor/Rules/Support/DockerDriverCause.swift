@@ -26,16 +26,14 @@ struct DockerDriverCause {
         self.step = step
         self.job = job
         self.plan = plan
-        let creators = job.steps.filter(\.createsBuilder)
-        if case .step(let index)? = build.builder.builder?.origin, let creator = job.steps.first(where: { $0.index == index }) {
+        let creators = job.builderSetups
+        if case .step(let index)? = build.builder.builder?.origin, let creator = job.step(at: index) {
             kind = .dockerDriverSetup(creator)
         } else if let unused = creators.last(where: { $0.index < step.index && !$0.makesBuilderCurrent }) {
             kind = .unusedSetup(unused)
         } else if let late = creators.first(where: { $0.index > step.index }) {
             kind = .lateSetup(late)
-        } else if let other = plan.jobs.first(where: { $0.id != job.id && $0.steps.contains(where: \.createsBuilder) }),
-            let setup = other.steps.first(where: \.createsBuilder)
-        {
+        } else if let (other, setup) = plan.firstBuilderSetups.first(where: { $0.job.id != job.id }) {
             kind = .setupInOtherJob(other, setup)
         } else {
             kind = .noSetup
@@ -84,8 +82,8 @@ struct DockerDriverCause {
         case .unusedSetup(let setup):
             return addBuilderInput(naming: setup)
         case .lateSetup(let setup):
-            guard let target = file.sequenceItem(startingAt: step.span.start)?.firstLine,
-                let item = file.sequenceItem(startingAt: setup.span.start)
+            guard let target = file.sequenceItem(of: step)?.firstLine,
+                let item = file.sequenceItem(of: setup)
             else { return nil }
             return Fix(
                 summary: "move the `docker/setup-buildx-action` step before the build",
@@ -95,10 +93,10 @@ struct DockerDriverCause {
                 ])
         case .setupInOtherJob, .noSetup:
             let first = firstNeedingStep
-            guard let item = file.sequenceItem(startingAt: first.span.start) else { return nil }
+            guard let item = file.sequenceItem(of: first) else { return nil }
             let needsQEMU =
                 platforms.contains(where: Self.needsEmulation)
-                && !job.steps.contains { $0.index < first.index && $0.action?.repository == "docker/setup-qemu-action" }
+                && !(job.firstQEMUSetupIndex.map { $0 < first.index } ?? false)
             var text = ""
             if needsQEMU { text += newStep("docker/setup-qemu-action", name: "Set up QEMU", dashColumn: item.dashColumn) }
             text += newStep("docker/setup-buildx-action", name: "Set up Docker Buildx", dashColumn: item.dashColumn)
@@ -110,12 +108,7 @@ struct DockerDriverCause {
 
     /// The first build of the job that runs on the runner's default builder: one setup step before it
     /// serves every later build too.
-    private var firstNeedingStep: Step {
-        job.steps.first { candidate in
-            guard let build = candidate.build, case .runnerDefault? = build.builder.builder?.origin else { return false }
-            return true
-        } ?? step
-    }
+    private var firstNeedingStep: Step { job.firstBuildOnRunnerDefault ?? step }
 
     private func addBuilderInput(naming setup: Step) -> Fix? {
         let file = plan.file
@@ -128,7 +121,7 @@ struct DockerDriverCause {
         ]
         if setup.id == nil {
             // The setup step's first key must be alone on its line for an `id:` line to follow it.
-            guard let item = file.sequenceItem(startingAt: setup.span.start), setup.action?.span.start.line == item.firstLine
+            guard let item = file.sequenceItem(of: setup), setup.action?.span.start.line == item.firstLine
             else { return nil }
             edits.append(file.insertion(file.lines(["id: \(id)"], indent: setup.span.start.column - 1), afterLine: item.firstLine))
         }
@@ -142,19 +135,12 @@ struct DockerDriverCause {
         // A quoted `uses:` value's span starts at its opening quote.
         let quote = step.action.map { file.bytes[$0.span.start.offset] }
         let quoteText = quote == UInt8(ascii: "'") ? "'" : quote == UInt8(ascii: "\"") ? "\"" : ""
-        let (ref, comment) = Self.ref(for: action, pinnedBySHA: pinsDockerActionsBySHA)
+        let (ref, comment) = Self.ref(for: action, pinnedBySHA: plan.pinsDockerActionsBySHA)
         let uses = "uses: \(quoteText)\(action)@\(ref)\(quoteText)" + (comment.map { " # \($0)" } ?? "")
         if step.name != nil {
             return file.lines(["- name: \(name)", "  " + uses], indent: dashColumn)
         }
         return file.lines(["- " + uses], indent: dashColumn)
-    }
-
-    private var pinsDockerActionsBySHA: Bool {
-        plan.jobs.flatMap(\.steps).contains { candidate in
-            guard let action = candidate.action, action.repository?.hasPrefix("docker/") == true, let ref = action.ref else { return false }
-            return ref.count == 40 && ref.allSatisfy(\.isHexDigit)
-        }
     }
 
     /// The reference to write: the current major tag, or the commit of setup-buildx-action v4.3.0 where
@@ -183,17 +169,4 @@ struct DockerDriverCause {
 
     /// The condition under which a `may` finding does not apply.
     static let containerdStoreCondition = "unless the runner's Docker Engine uses the containerd image store"
-}
-
-extension Step {
-    /// Whether the step creates a BuildKit builder other than the Docker Engine's own.
-    var createsBuilder: Bool {
-        guard case .create(let setup)? = builderChange, case .known(let created) = setup.driver else { return false }
-        return created != nil
-    }
-
-    var makesBuilderCurrent: Bool {
-        if case .create(let setup)? = builderChange { return setup.makesCurrent }
-        return false
-    }
 }
