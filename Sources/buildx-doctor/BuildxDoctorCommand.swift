@@ -111,10 +111,10 @@ struct Fix: ParsableCommand {
     func run() throws {
         let checker = Checker()
         let fixer = Fixer(checker: checker, rules: rules.isEmpty ? nil : Set(rules))
-        let (candidates, missing) = FileDiscovery.candidates(in: paths)
-        var failed = !missing.isEmpty
+        let (candidates, errors) = FileDiscovery.candidates(in: paths)
+        var failed = !errors.isEmpty
         var unfixable = false
-        for error in missing { standardError("buildx-doctor: error: \(error)") }
+        for error in errors { standardError("buildx-doctor: error: \(error)") }
         for candidate in candidates {
             let file: SourceFile
             do {

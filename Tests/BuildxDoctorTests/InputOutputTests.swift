@@ -1,0 +1,198 @@
+@testable import BuildxDoctor
+import Foundation
+import Testing
+
+/// Runs a bash script with `$BXD` set to the built executable, in the package root.
+func shell(_ script: String, standardOutput: FileHandle? = nil) throws -> CommandResult {
+    try spawn(
+        URL(fileURLWithPath: "/bin/bash"), ["-c", script], environment: ["BXD": executable.path], standardOutput: standardOutput)
+}
+
+private let failingWorkflow = "Examples/failing/.github/workflows/build.yml"
+
+/// Files that are pipes or devices, and the size limit.
+@Suite("Input and output: reading")
+struct InputReadingTests {
+    @Test func aProcessSubstitutionIsChecked() throws {
+        let result = try shell("\"$BXD\" check <(cat \(failingWorkflow))")
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.contains(":50:13: error: this `type=registry` cache export will fail"))
+        #expect(result.stdout.hasSuffix("2 errors, 0 warnings, 0 info in 1 file\n"))
+        #expect(result.stderr == "")
+    }
+
+    @Test(arguments: ["\"$BXD\" check /dev/stdin < \(failingWorkflow)", "cat \(failingWorkflow) | \"$BXD\" check /dev/stdin"])
+    func standardInputIsChecked(_ script: String) throws {
+        let result = try shell(script)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.contains("/dev/stdin:50:13: error:"))
+        #expect(result.stdout.hasSuffix("2 errors, 0 warnings, 0 info in 1 file\n"))
+    }
+
+    @Test func aNamedFIFOIsCheckedAndOneFoundInAFolderIsPassedOver() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let workflows = folder.appendingPathComponent(".github/workflows")
+        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
+        let fifo = workflows.appendingPathComponent("fifo.yml").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let named = try shell("cat \(failingWorkflow) > '\(fifo)' & \"$BXD\" check '\(fifo)'")
+        #expect(named.status == 1, "\(named.stderr)")
+        #expect(named.stdout.hasSuffix("2 errors, 0 warnings, 0 info in 1 file\n"))
+        // Searching the folder must not open the FIFO, which has no writer now and would block.
+        let searched = try shell("timeout 60 \"$BXD\" check '\(folder.path)'")
+        #expect(searched.status == 0)
+        #expect(searched.stdout == "0 errors, 0 warnings, 0 info in 0 files\n")
+    }
+
+    @Test func aStreamOverTheLimitIsRefused() throws {
+        let result = try shell("head -c 9000000 /dev/zero | tr '\\0' a | \"$BXD\" check /dev/stdin")
+        #expect(result.status == 2)
+        #expect(result.stderr == "buildx-doctor: error: /dev/stdin: too large to check (more than the limit of 8388608 bytes)\n")
+        let device = try shell("\"$BXD\" check /dev/zero")
+        #expect(device.status == 2)
+        #expect(device.stderr == "buildx-doctor: error: /dev/zero: too large to check (more than the limit of 8388608 bytes)\n")
+    }
+
+    @Test func aPipeIsReadNoFurtherThanOneBytePastTheLimit() throws {
+        var descriptors: [Int32] = [0, 0]
+        #expect(pipe(&descriptors) == 0)
+        defer { close(descriptors[0]) }
+        let written = [UInt8](repeating: 0x61, count: 100)
+        #expect(write(descriptors[1], written, written.count) == 100)
+        close(descriptors[1])
+        // /dev/fd/N opens the same pipe, as `<(…)` hands it over.
+        #expect(throws: RawFile.Failure.tooLarge(bytes: nil)) { try RawFile.read("/dev/fd/\(descriptors[0])", limit: 10) }
+        var rest = [UInt8](repeating: 0, count: 200)
+        #expect(read(descriptors[0], &rest, rest.count) == 89)
+    }
+
+    @Test func aPipeAtTheLimitIsRead() throws {
+        var descriptors: [Int32] = [0, 0]
+        #expect(pipe(&descriptors) == 0)
+        defer { close(descriptors[0]) }
+        #expect(write(descriptors[1], "0123456789", 10) == 10)
+        close(descriptors[1])
+        #expect(try RawFile.read("/dev/fd/\(descriptors[0])", limit: 10) == Array("0123456789".utf8))
+    }
+
+    @Test func aLargeFileIsRefusedBeforeReading() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("action.yml").path
+        // Sparse: 2 GiB that take no disk; reading it whole would take 2 GiB of memory.
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        #expect(truncate(path, 1 << 31) == 0)
+        #expect(throws: RawFile.Failure.tooLarge(bytes: 1 << 31)) { try RawFile.read(path, limit: 8 << 20) }
+        #expect(throws: InputError(path: path, reason: .tooLarge(bytes: 1 << 31, limit: 8 << 20))) {
+            try Checker().load(path)
+        }
+    }
+
+    @Test func localActionsAreReadUnderTheCheckersLimit() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let workflows = root.appendingPathComponent(".github/workflows")
+        let action = root.appendingPathComponent(".github/actions/setup")
+        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: action, withIntermediateDirectories: true)
+        let workflow = SourceFile(
+            path: workflows.appendingPathComponent("ci.yml").path,
+            text: "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/setup\n"
+                + "      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=gha\n")
+        // An action that does not set up buildx, in 2,070 bytes: under the default limit, over 1,000.
+        // Read, it shows the build runs on the docker driver; unread, the frontend cannot tell.
+        let padding = String(repeating: "# padding\n", count: 200)
+        try ("runs:\n  using: composite\n  steps:\n    - uses: actions/setup-node@v4\n" + padding)
+            .write(to: action.appendingPathComponent("action.yml"), atomically: true, encoding: .utf8)
+        func rules(_ checker: Checker) -> [String] {
+            guard case .checked(_, _, let diagnostics) = checker.check(workflow) else { return ["not checked"] }
+            return diagnostics.map(\.rule)
+        }
+        #expect(rules(Checker()) == ["cache-export-unsupported-by-driver"])
+        #expect(rules(Checker(maximumFileSize: 1_000)) == [])
+
+        // A FIFO where the action should be is passed over at once, not waited on.
+        try FileManager.default.removeItem(at: action.appendingPathComponent("action.yml"))
+        #expect(mkfifo(action.appendingPathComponent("action.yml").path, 0o600) == 0)
+        #expect(throws: RawFile.Failure.system("not a regular file")) {
+            try RawFile.read(action.appendingPathComponent("action.yml").path, kinds: .regularFilesOnly)
+        }
+        #expect(rules(Checker()) == [])
+    }
+}
+
+/// Which files a run reads: folders it cannot read, and files named more than once.
+@Suite("Input and output: discovery")
+struct DiscoveryTests {
+    /// Root reads every folder whatever its mode; without the two capabilities that let it, it cannot.
+    static var canMakeUnreadableFolders: Bool {
+        geteuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+    }
+
+    @Test(.enabled(if: canMakeUnreadableFolders)) func anUnreadableFolderIsAnInputError() throws {
+        let folder = try temporaryFolder()
+        defer {
+            chmod(folder.appendingPathComponent("b").path, 0o755)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let workflows = folder.appendingPathComponent("a/.github/workflows")
+        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: packageRoot.appendingPathComponent(failingWorkflow), to: workflows.appendingPathComponent("build.yml"))
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("b/.github"), withIntermediateDirectories: true)
+        chmod(folder.appendingPathComponent("b").path, 0)
+        let prefix = geteuid() == 0 ? "setpriv --bounding-set -dac_override,-dac_read_search " : ""
+        let result = try shell("\(prefix)\"$BXD\" check '\(folder.path)'")
+        #expect(result.status == 2)
+        #expect(result.stderr == "buildx-doctor: error: \(folder.path)/b: cannot be read: Permission denied\n")
+        #expect(result.stdout.hasSuffix("2 errors, 0 warnings, 0 info in 1 file\n"))
+        // A file inside it exists but cannot be looked at: not "no such file".
+        let inside = try shell("\(prefix)\"$BXD\" check '\(folder.path)/b/.github'")
+        #expect(inside.status == 2)
+        #expect(inside.stderr == "buildx-doctor: error: \(folder.path)/b/.github: cannot be read: Permission denied\n")
+    }
+
+    @Test func searchSkipsDependenciesAndLinksAndKeepsASortedOrder() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manager = FileManager.default
+        for path in ["z/action.yml", "a/action.yaml", ".github/workflows/b.yml", ".github/workflows/a.yaml",
+            ".github/workflows/nested/c.yml", "node_modules/x/action.yml", ".git/action.yml", "m/.github/workflows/d.yml"]
+        {
+            let url = folder.appendingPathComponent(path)
+            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try "x".write(to: url, atomically: true, encoding: .utf8)
+        }
+        // A link back to the root would loop; a linked file is not in the Git tree GitHub reads.
+        try manager.createSymbolicLink(atPath: folder.appendingPathComponent("loop").path, withDestinationPath: ".")
+        try manager.createDirectory(at: folder.appendingPathComponent("linked"), withIntermediateDirectories: true)
+        try manager.createSymbolicLink(
+            atPath: folder.appendingPathComponent("linked/action.yml").path, withDestinationPath: "../z/action.yml")
+        let (candidates, errors) = FileDiscovery.candidates(in: [folder.path])
+        #expect(errors.isEmpty)
+        #expect(candidates.map { String($0.path.dropFirst(folder.path.count + 1)) } == [
+            ".github/workflows/a.yaml", ".github/workflows/b.yml", "a/action.yaml", "m/.github/workflows/d.yml",
+            "z/action.yml",
+        ])
+        #expect(candidates.allSatisfy { !$0.isExplicit })
+    }
+
+    @Test func aFileNamedSeveralTimesIsCheckedOnceUnderItsFirstSpelling() throws {
+        let result = try run(["check", "--format", "json", "build.yml", "build.yml", "./build.yml", "../workflows/build.yml", "../.."],
+            in: packageRoot.appendingPathComponent("Examples/failing/.github/workflows"))
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect((object["files"] as? [[String: String]]) == [["path": "build.yml", "kind": "github-workflow"]])
+        #expect((object["diagnostics"] as? [Any])?.count == 2)
+
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("a.yml").path
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(link(file, folder.appendingPathComponent("b.yml").path) == 0)
+        let (candidates, errors) = FileDiscovery.candidates(in: [folder.path + "/b.yml", file, folder.path + "//a.yml"])
+        #expect(errors.isEmpty)
+        #expect(candidates == [FileDiscovery.Candidate(path: folder.path + "/b.yml", isExplicit: true)])
+    }
+}
