@@ -10,6 +10,100 @@ func shell(_ script: String, standardOutput: FileHandle? = nil) throws -> Comman
 
 private let failingWorkflow = "Examples/failing/.github/workflows/build.yml"
 
+/// Output that cannot be written: every command ends with 2 and says so on standard error.
+@Suite("Input and output: writing")
+struct OutputFailureTests {
+    static let commands = [
+        "check Examples/failing", "fix Examples/failing", "rules", "rules cache-type-unknown", "explain --list",
+        "explain --print-fragments", "--help", "--version", "check --format json Examples/failing",
+    ]
+
+    @Test(arguments: commands)
+    func aFullDiskEndsTheRunWithTwo(_ command: String) throws {
+        let result = try shell("\"$BXD\" \(command) > /dev/full")
+        #expect(result.status == 2)
+        #expect(result.stderr == "buildx-doctor: error: cannot write to standard output: No space left on device\n")
+    }
+
+    @Test func aClosedStandardOutputEndsTheRunWithTwo() throws {
+        let result = try shell("\"$BXD\" check Examples/failing >&-")
+        #expect(result.status == 2)
+        #expect(result.stderr == "buildx-doctor: error: cannot write to standard output: Bad file descriptor\n")
+    }
+
+    @Test func fixWritesWithStandardOutputClosedAndStillEndsWithTwo() throws {
+        let repo = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: repo) }
+        let workflows = repo.appendingPathComponent(".github/workflows")
+        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
+        let workflow = workflows.appendingPathComponent("build.yml")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(failingWorkflow), to: workflow)
+        let before = try Data(contentsOf: workflow)
+        let result = try shell("\"$BXD\" fix --write '\(repo.path)' >&-")
+        #expect(result.status == 2)
+        #expect(result.stderr == "buildx-doctor: error: cannot write to standard output: Bad file descriptor\n")
+        let after = try String(decoding: Data(contentsOf: workflow), as: UTF8.self)
+        #expect(try Data(contentsOf: workflow) != before)
+        #expect(!after.contains("fixed "))
+    }
+
+    @Test func aFullStandardErrorEndsTheRunWithTwo() throws {
+        let result = try shell("\"$BXD\" check Examples/fixed no-such.yml 2>/dev/full")
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        // Without the failing write the same run would pass.
+        #expect(try shell("\"$BXD\" check Examples/fixed 2>/dev/full").status == 0)
+    }
+
+    @Test func aBrokenPipeWithSIGPIPEIgnoredEndsTheRunWithTwo() throws {
+        let pipe = Pipe()
+        try pipe.fileHandleForReading.close()
+        let result = try shell("trap '' PIPE; exec \"$BXD\" rules", standardOutput: pipe.fileHandleForWriting)
+        #expect(result.status == 2)
+        #expect(result.stderr == "buildx-doctor: error: cannot write to standard output: Broken pipe\n")
+    }
+
+    @Test func theSinkWritesEverythingAndNamesTheFailure() throws {
+        var descriptors: [Int32] = [0, 0]
+        #expect(pipe(&descriptors) == 0)
+        defer { close(descriptors[0]) }
+        let text = String(repeating: "line\n", count: 40_000)
+        // 200 kB is more than a pipe holds: the reader drains it while the sink is still writing.
+        let readEnd = descriptors[0]
+        let total = ReadTotal()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            var count = 0
+            while case let got = read(readEnd, &buffer, buffer.count), got > 0 { count += got }
+            total.set(count)
+            done.signal()
+        }
+        let written = Result { () throws(OutputSink.Failure) in
+            try OutputSink(descriptor: descriptors[1], name: "the pipe").write(text)
+        }
+        close(descriptors[1])
+        done.wait()
+        try written.get()
+        #expect(total.value == 200_000)
+
+        let full = open("/dev/full", O_WRONLY)
+        defer { close(full) }
+        #expect(throws: OutputSink.Failure(output: "the disk", code: ENOSPC)) {
+            try OutputSink(descriptor: full, name: "the disk").write("x")
+        }
+        #expect(OutputSink.Failure(output: "the disk", code: ENOSPC).description == "cannot write to the disk: No space left on device")
+    }
+}
+
+/// Written once by the reader of the sink test.
+private final class ReadTotal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total: Int?
+    var value: Int? { lock.withLock { total } }
+    func set(_ value: Int) { lock.withLock { total = value } }
+}
+
 /// Files that are pipes or devices, and the size limit.
 @Suite("Input and output: reading")
 struct InputReadingTests {
