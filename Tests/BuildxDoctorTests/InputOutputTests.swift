@@ -290,3 +290,67 @@ struct DiscoveryTests {
         #expect(candidates == [FileDiscovery.Candidate(path: folder.path + "/b.yml", isExplicit: true)])
     }
 }
+
+/// `explain` decides "binary" on the same bytes however the log arrives.
+@Suite("Input and output: binary logs")
+struct BinaryLogTests {
+    /// 69,999 bytes of 100-byte lines, then a NUL at byte 70,000 (offset 69,999) on line 700.
+    static let log: [UInt8] = {
+        var bytes = Array((String(repeating: "x", count: 99) + "\n").utf8)
+        bytes = Array(repeating: bytes, count: 700).flatMap { $0 }
+        bytes[69_999] = 0
+        return bytes
+    }()
+
+    @Test func aNULPastTheFirstPipeReadIsFoundInAFileAndInAPipe() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("job.log")
+        try Data(Self.log).write(to: file)
+        let fromFile = try shell("\"$BXD\" explain '\(file.path)'")
+        #expect(fromFile.status == 2)
+        #expect(fromFile.stderr == "buildx-doctor: error: \(file.path):700: not a text log (NUL byte)\n")
+        let fromPipe = try shell("cat '\(file.path)' | \"$BXD\" explain")
+        #expect(fromPipe.status == 2)
+        #expect(fromPipe.stderr == "buildx-doctor: error: -:700: not a text log (NUL byte)\n")
+    }
+
+    @Test func smallReadsFindTheSameLineAndTheProbeEndsAtOneMegabyte() {
+        func scan(_ bytes: [UInt8], readSize: Int) -> Int? {
+            var offset = 0
+            return LogScanner.standard.scan { buffer in
+                let count = min(buffer.count, readSize, bytes.count - offset)
+                bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + count)])) }
+                offset += count
+                return count
+            }.binaryLine
+        }
+        #expect(scan(Self.log, readSize: 1 << 16) == 700)
+        #expect(scan(Self.log, readSize: 1_000) == 700)
+        #expect(scan(Self.log, readSize: 77) == 700)
+        var late = [UInt8](repeating: 0x0A, count: LogScanner.binaryProbe + 10)
+        late[LogScanner.binaryProbe - 1] = 0
+        #expect(scan(late, readSize: 1 << 16) == LogScanner.binaryProbe)
+        late[LogScanner.binaryProbe - 1] = 0x0A
+        late[LogScanner.binaryProbe] = 0
+        #expect(scan(late, readSize: 1 << 16) == nil)
+    }
+
+    @Test func aMappedFileProbesTheSameMegabyte() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("job.log").path
+        func scanFile(_ bytes: [UInt8]) throws -> Int? {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let descriptor = open(path, O_RDONLY)
+            defer { close(descriptor) }
+            return LogScanner.standard.scan(fileDescriptor: descriptor).binaryLine
+        }
+        var late = [UInt8](repeating: 0x0A, count: LogScanner.binaryProbe + 10)
+        late[LogScanner.binaryProbe - 1] = 0
+        #expect(try scanFile(late) == LogScanner.binaryProbe)
+        late[LogScanner.binaryProbe - 1] = 0x0A
+        late[LogScanner.binaryProbe] = 0
+        #expect(try scanFile(late) == nil)
+    }
+}
