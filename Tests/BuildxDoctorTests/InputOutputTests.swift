@@ -354,3 +354,74 @@ struct BinaryLogTests {
         #expect(try scanFile(late) == nil)
     }
 }
+
+/// The text reporter's caret line and the length of what reports quote.
+@Suite("Input and output: reported text")
+struct ReportedTextTests {
+    private func report(line: String, column: Int, endColumn: Int, message: String = "m") -> CheckReport {
+        let file = SourceFile(path: "ci.yml", text: "on: push\n" + line + "\n")
+        let span = Span(
+            path: "ci.yml", start: file.location(line: 2, column: column), end: file.location(line: 2, column: endColumn))
+        let diagnostic = Diagnostic(rule: "r", severity: .error, message: message, span: span, help: nil)
+        return CheckReport(results: [.checked(file, kind: .githubWorkflow, diagnostics: [diagnostic])])
+    }
+
+    private func excerpt(_ report: CheckReport) -> [String] {
+        Array(TextReporter(colored: false).render(report).split(separator: "\n").map(String.init)[1...2])
+    }
+
+    @Test func displayWidths() {
+        #expect(DisplayWidth.columns(of: "abc") == 3)
+        #expect(DisplayWidth.columns(of: "日本語") == 6)
+        #expect(DisplayWidth.columns(of: "ｶﾀｶﾅ") == 4)  // halfwidth katakana: one column each
+        #expect(DisplayWidth.columns(of: "ＡＢ") == 4)  // fullwidth Latin
+        #expect(DisplayWidth.columns(of: "e\u{301}") == 1)
+        #expect(DisplayWidth.columns(of: "\u{301}") == 0)
+        #expect(DisplayWidth.columns(of: "🐳") == 2)
+        #expect(DisplayWidth.columns(of: "👨‍👩‍👧") == 2)
+        #expect(DisplayWidth.columns(of: "🇯🇵") == 2)
+        #expect(DisplayWidth.columns(of: "❤") == 1)
+        #expect(DisplayWidth.columns(of: "❤️") == 2)
+        #expect(DisplayWidth.columns(of: "\u{1100}\u{1161}\u{11A8}") == 2)  // a Hangul syllable from jamo
+        #expect(DisplayWidth.columns(of: "한국") == 4)
+        #expect(DisplayWidth.columns(of: "\u{200B}") == 0)
+    }
+
+    @Test func theCaretLinesUpUnderWideCharacters() {
+        // Columns count scalars: `x` is column 14, after 2 + 6 + 1 + 2 + 2 = 13 scalars taking
+        // 2 + 12 + 2 + 1 + 2 = 19 terminal columns.
+        let line = "  日本語のタグ🐳\u{E9}\u{301}: x"
+        #expect(excerpt(report(line: line, column: 14, endColumn: 15)) == ["  " + line, "  " + String(repeating: " ", count: 19) + "^"])
+        let underlined = excerpt(report(line: "  tag: 日本🐳", column: 8, endColumn: 11))
+        #expect(underlined[1] == "         ^~~~~~")
+        let tabbed = excerpt(report(line: "\t日\tx", column: 4, endColumn: 5))
+        #expect(tabbed[1] == "  \t  \t^")
+    }
+
+    @Test func longLinesAreCutToAWindowAroundTheSpan() {
+        let line = "k: " + String(repeating: "a", count: 100_000) + "BAD" + String(repeating: "b", count: 100_000)
+        let lines = excerpt(report(line: line, column: 100_004, endColumn: 100_007))
+        #expect(lines[0] == "  …" + String(repeating: "a", count: 40) + "BAD" + String(repeating: "b", count: 117) + "…")
+        #expect(lines[1] == "  " + String(repeating: " ", count: 41) + "^~~")
+        let end = excerpt(report(line: line, column: 200_007, endColumn: 200_007))
+        #expect(end[0] == "  …" + String(repeating: "b", count: 160))
+        #expect(end[1] == "  " + String(repeating: " ", count: 161) + "^")
+    }
+
+    @Test func longMessagesAreCutAndControlCharactersAreNotPrinted() throws {
+        let message = "`" + String(repeating: "x", count: 2_000_000) + "` is not a cache type"
+        let longReport = report(line: "k: v", column: 4, endColumn: 5, message: message)
+        let first = TextReporter(colored: false).render(longReport).split(separator: "\n")[0]
+        #expect(first == "ci.yml:2:4: error: `" + String(repeating: "x", count: 999) + "… [r]")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(JSONReporter().render(longReport).utf8)) as? [String: Any])
+        let reported = try #require((json["diagnostics"] as? [[String: Any]])?.first?["message"] as? String)
+        #expect(reported == "`" + String(repeating: "x", count: 999) + "…")
+        #expect(GitHubReporter().render(longReport).count < 1_200)
+        #expect(!SARIFReporter().render(longReport).contains(String(repeating: "x", count: 1_000)))
+
+        let escaped = TextReporter(colored: false).render(report(line: "k: \u{1B}[2Jv", column: 4, endColumn: 5, message: "a\u{1B}]0;x\u{7}\nb"))
+        #expect(!escaped.contains("\u{1B}") && !escaped.contains("\u{7}"))
+        #expect(escaped.hasPrefix("ci.yml:2:4: error: a\u{FFFD}]0;x\u{FFFD}\u{FFFD}b [r]\n  k: \u{FFFD}[2Jv\n     ^\n"))
+    }
+}
