@@ -165,7 +165,7 @@ struct Fix: ParsableCommand {
             for diagnostic in result.remaining where diagnostic.severity >= .warning && (rules.isEmpty || rules.contains(diagnostic.rule)) {
                 unfixable = true
                 let span = diagnostic.span
-                try standardError("\(span.path):\(span.start.line):\(span.start.column): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.rule)] (no safe fix: \(diagnostic.fix == nil ? "the intent is not clear from the file" : "it clashes with another fix"))")
+                try standardError("\(span.path):\(span.start.line):\(span.start.column): \(diagnostic.severity.rawValue): \(diagnostic.reportedMessage) [\(diagnostic.rule)] (no safe fix: \(diagnostic.fix == nil ? "the intent is not clear from the file" : "it clashes with another fix"))")
             }
         }
         if failed { throw ExitCode(2) }

@@ -420,6 +420,17 @@ struct ReportedTextTests {
         #expect(GitHubReporter().render(longReport).count < 1_200)
         #expect(!SARIFReporter().render(longReport).contains(String(repeating: "x", count: 1_000)))
 
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let workflow = folder.appendingPathComponent("ci.yml")
+        try ("on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/setup-buildx-action@v3\n"
+            + "      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=" + String(repeating: "q", count: 50_000) + "\n")
+            .write(to: workflow, atomically: true, encoding: .utf8)
+        let fix = try run(["fix", workflow.path])
+        #expect(fix.status == 1)
+        #expect(fix.stderr.contains("q… [cache-type-unknown] (no safe fix"))
+        #expect(fix.stderr.count < 1_200)
+
         let escaped = TextReporter(colored: false).render(report(line: "k: \u{1B}[2Jv", column: 4, endColumn: 5, message: "a\u{1B}]0;x\u{7}\nb"))
         #expect(!escaped.contains("\u{1B}") && !escaped.contains("\u{7}"))
         #expect(escaped.hasPrefix("ci.yml:2:4: error: a\u{FFFD}]0;x\u{FFFD}\u{FFFD}b [r]\n  k: \u{FFFD}[2Jv\n     ^\n"))

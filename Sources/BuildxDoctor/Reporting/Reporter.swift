@@ -30,10 +30,10 @@ extension Diagnostic {
     /// The message as reports print it. Messages quote values from the file, and a value can be megabytes
     /// (a `cache-to` line pasted a thousand times): past `reportedTextLimit` characters the rest is cut
     /// and "…" marks the cut.
-    var reportedMessage: String { Self.capped(message) }
+    public var reportedMessage: String { Self.capped(message) }
 
     /// The help as reports print it, cut like the message.
-    var reportedHelp: String? { help.map(Self.capped) }
+    public var reportedHelp: String? { help.map(Self.capped) }
 
     static func capped(_ text: String) -> String {
         guard let cut = text.index(text.startIndex, offsetBy: reportedTextLimit, limitedBy: text.endIndex),
