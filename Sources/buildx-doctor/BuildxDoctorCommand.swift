@@ -13,17 +13,38 @@ struct BuildxDoctorCommand: ParsableCommand {
         defaultSubcommand: Check.self
     )
 
-    /// Like ArgumentParser's own entry point, but usage errors exit with 2, the code for bad input.
+    /// Like ArgumentParser's own entry point, but usage errors exit with 2, the code for bad input, and
+    /// every output goes through `OutputSink`: a write that fails ends the run with 2, named on standard
+    /// error when that still takes it.
     static func main() {
+        OutputSink.reserveStandardDescriptors()
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let failure as OutputSink.Failure {
+            fail(failure)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success || error is ExitCode { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(2)
+            let message = fullMessage(for: error)
+            // Help and --version end with a "clean exit" whose message belongs on standard output.
+            guard exitCode(for: error) == .success else {
+                try? standardError(message)
+                Foundation.exit(2)
+            }
+            do {
+                if !message.isEmpty { try OutputSink.standardOutput.write(message + "\n") }
+            } catch {
+                fail(error)
+            }
+            Foundation.exit(0)
         }
+    }
+
+    private static func fail(_ failure: OutputSink.Failure) -> Never {
+        // When standard error is what failed, there is nowhere left to say so: the status must tell.
+        if failure.output != OutputSink.standardError.name { try? standardError("buildx-doctor: error: \(failure)") }
+        Foundation.exit(2)
     }
 }
 
@@ -68,12 +89,12 @@ struct Check: ParsableCommand {
     func run() throws {
         let report = Checker().check(paths: paths)
         for path in report.skipped {
-            standardError("buildx-doctor: skipped \(path): not a GitHub Actions workflow or composite action")
+            try standardError("buildx-doctor: skipped \(path): not a GitHub Actions workflow or composite action")
         }
-        for error in report.inputErrors { standardError("buildx-doctor: error: \(error)") }
+        for error in report.inputErrors { try standardError("buildx-doctor: error: \(error)") }
         let colored = format == .text && !noColor && isatty(STDOUT_FILENO) == 1
             && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        FileHandle.standardOutput.write(Data(format.reporter(colored: colored).render(report).utf8))
+        try standardOutput(format.reporter(colored: colored).render(report))
 
         if !report.inputErrors.isEmpty { throw ExitCode(2) }
         if let threshold = failOn.threshold, report.diagnostics.contains(where: { $0.severity >= threshold }) {
@@ -111,16 +132,16 @@ struct Fix: ParsableCommand {
     func run() throws {
         let checker = Checker()
         let fixer = Fixer(checker: checker, rules: rules.isEmpty ? nil : Set(rules))
-        let (candidates, missing) = FileDiscovery.candidates(in: paths)
-        var failed = !missing.isEmpty
+        let (candidates, errors) = FileDiscovery.candidates(in: paths)
+        var failed = !errors.isEmpty
         var unfixable = false
-        for error in missing { standardError("buildx-doctor: error: \(error)") }
+        for error in errors { try standardError("buildx-doctor: error: \(error)") }
         for candidate in candidates {
             let file: SourceFile
             do {
                 file = try checker.load(candidate.path)
             } catch {
-                standardError("buildx-doctor: error: \(error)")
+                try standardError("buildx-doctor: error: \(error)")
                 failed = true
                 continue
             }
@@ -130,19 +151,21 @@ struct Fix: ParsableCommand {
                 if write {
                     do {
                         try FileWriter.replace(file.path, expected: bom + file.bytes, with: bom + result.fixed)
-                        print("fixed \(file.path): \(result.applied.map(\.summary).joined(separator: "; "))")
+                        try standardOutput("fixed \(file.path): \(result.applied.map(\.summary).joined(separator: "; "))\n")
+                    } catch let failure as OutputSink.Failure {
+                        throw failure
                     } catch {
-                        standardError("buildx-doctor: error: \(error)")
+                        try standardError("buildx-doctor: error: \(error)")
                         failed = true
                     }
                 } else {
-                    print(UnifiedDiff.between(file.bytes, result.fixed, path: file.path), terminator: "")
+                    try standardOutput(UnifiedDiff.between(file.bytes, result.fixed, path: file.path))
                 }
             }
             for diagnostic in result.remaining where diagnostic.severity >= .warning && (rules.isEmpty || rules.contains(diagnostic.rule)) {
                 unfixable = true
                 let span = diagnostic.span
-                standardError("\(span.path):\(span.start.line):\(span.start.column): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.rule)] (no safe fix: \(diagnostic.fix == nil ? "the intent is not clear from the file" : "it clashes with another fix"))")
+                try standardError("\(span.path):\(span.start.line):\(span.start.column): \(diagnostic.severity.rawValue): \(diagnostic.reportedMessage) [\(diagnostic.rule)] (no safe fix: \(diagnostic.fix == nil ? "the intent is not clear from the file" : "it clashes with another fix"))")
             }
         }
         if failed { throw ExitCode(2) }
@@ -184,11 +207,11 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         if list {
-            print(ExplanationReporter.catalog(SignatureCatalog.all), terminator: "")
+            try standardOutput(ExplanationReporter.catalog(SignatureCatalog.all))
             return
         }
         if printFragments {
-            for fragment in SignatureCatalog.all.flatMap(\.fragments) { print(fragment) }
+            try standardOutput(SignatureCatalog.all.flatMap(\.fragments).map { $0 + "\n" }.joined())
             return
         }
         let scanner = LogScanner.standard
@@ -196,18 +219,18 @@ struct Explain: ParsableCommand {
         for log in logs.isEmpty ? ["-"] : logs {
             let descriptor = log == "-" ? STDIN_FILENO : open(log, O_RDONLY)
             guard descriptor >= 0 else {
-                standardError("buildx-doctor: error: \(log): cannot be read: \(String(cString: strerror(errno)))")
+                try standardError("buildx-doctor: error: \(log): cannot be read: \(String(cString: strerror(errno)))")
                 throw ExitCode(2)
             }
             defer { if descriptor != STDIN_FILENO { close(descriptor) } }
             var status = stat()
             if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-                standardError("buildx-doctor: error: \(log): is a folder, not a log")
+                try standardError("buildx-doctor: error: \(log): is a folder, not a log")
                 throw ExitCode(2)
             }
             let scanned = scanner.scan(fileDescriptor: descriptor)
             if let binaryLine = scanned.binaryLine {
-                standardError("buildx-doctor: error: \(log):\(binaryLine): not a text log (NUL byte)")
+                try standardError("buildx-doctor: error: \(log):\(binaryLine): not a text log (NUL byte)")
                 throw ExitCode(2)
             }
             merged.append(scanned)
@@ -216,7 +239,7 @@ struct Explain: ParsableCommand {
         let configuration = [workflow, repo].compactMap { $0 }
         if !configuration.isEmpty { report = report.correlated(with: Checker().check(paths: configuration)) }
         let output = format == .json ? ExplanationReporter.json(report) : ExplanationReporter.text(report)
-        FileHandle.standardOutput.write(Data(output.utf8))
+        try standardOutput(output)
         if !report.recognizesSomething { throw ExitCode(1) }
     }
 }
@@ -242,20 +265,24 @@ struct Rules: ParsableCommand {
         }
         guard let id else {
             let width = descriptions.map(\.id.count).max() ?? 0
-            for rule in descriptions {
+            try standardOutput(descriptions.map { rule in
                 let padded = rule.id.padding(toLength: width, withPad: " ", startingAt: 0)
                 let severity = rule.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
-                print("\(padded)  \(severity)  \(rule.summary)")
-            }
+                return "\(padded)  \(severity)  \(rule.summary)\n"
+            }.joined())
             return
         }
         guard let rule = descriptions.first(where: { $0.id == id }) else {
             throw ValidationError("no rule named '\(id)'; `buildx-doctor rules` lists them")
         }
-        print("\(rule.id) (\(rule.severity.rawValue))\n\n\(rule.summary)\n\n\(rule.explanation)\n\nMore: \(rule.helpURI)")
+        try standardOutput("\(rule.id) (\(rule.severity.rawValue))\n\n\(rule.summary)\n\n\(rule.explanation)\n\nMore: \(rule.helpURI)\n")
     }
 }
 
-private func standardError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+private func standardOutput(_ text: String) throws(OutputSink.Failure) {
+    try OutputSink.standardOutput.write(text)
+}
+
+private func standardError(_ line: String) throws(OutputSink.Failure) {
+    try OutputSink.standardError.write(line + "\n")
 }

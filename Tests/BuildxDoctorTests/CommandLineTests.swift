@@ -18,17 +18,25 @@ let executable: URL = {
 }()
 
 func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = packageRoot) throws -> CommandResult {
+    try spawn(executable, arguments, environment: environment, in: directory)
+}
+
+/// Runs a program and collects what it writes; `standardOutput`, when given, takes its output instead.
+func spawn(
+    _ program: URL, _ arguments: [String], environment: [String: String] = [:], in directory: URL = packageRoot,
+    standardOutput: FileHandle? = nil
+) throws -> CommandResult {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = program
     process.arguments = arguments
     process.currentDirectoryURL = directory
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let stdout = Pipe()
     let stderr = Pipe()
-    process.standardOutput = stdout
+    process.standardOutput = standardOutput ?? stdout
     process.standardError = stderr
     try process.run()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
+    let out = standardOutput == nil ? stdout.fileHandleForReading.readDataToEndOfFile() : Data()
     let err = stderr.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return CommandResult(

@@ -7,15 +7,18 @@ public struct Checker: Sendable {
     /// Files larger than this are refused rather than parsed (no real workflow comes close).
     public let maximumFileSize: Int
 
-    public init(rules: [any Rule] = RuleRegistry.all, maximumFileSize: Int = 8 << 20) {
+    /// The default for `maximumFileSize`: 8 MiB.
+    public static let defaultMaximumFileSize = 8 << 20
+
+    public init(rules: [any Rule] = RuleRegistry.all, maximumFileSize: Int = defaultMaximumFileSize) {
         self.rules = rules
         self.maximumFileSize = maximumFileSize
     }
 
     /// Checks every file under `paths`.
     public func check(paths: [String]) -> CheckReport {
-        let (candidates, missing) = FileDiscovery.candidates(in: paths)
-        return CheckReport(results: ConcurrentMap.map(candidates) { check(candidate: $0) }, inputErrors: missing)
+        let (candidates, errors) = FileDiscovery.candidates(in: paths)
+        return CheckReport(results: ConcurrentMap.map(candidates) { check(candidate: $0) }, inputErrors: errors)
     }
 
     /// Checks one file that is already in memory.
@@ -36,7 +39,7 @@ public struct Checker: Sendable {
             }
             return isExplicit ? .skipped(file.path) : .ignored
         }
-        let plan = GitHubActionsFrontend.plan(root!, kind: kind, file: file, localActions: LocalActionLoader(forFileAt: file.path))
+        let plan = GitHubActionsFrontend.plan(root!, kind: kind, file: file, localActions: LocalActionLoader(forFileAt: file.path, maximumFileSize: maximumFileSize))
         return .checked(file, kind: kind, diagnostics: rules.flatMap { $0.check(plan) })
     }
 
@@ -50,16 +53,7 @@ public struct Checker: Sendable {
 
     /// Reads and decodes one file, refusing files over `maximumFileSize`.
     public func load(_ path: String) throws(InputError) -> SourceFile {
-        let bytes: [UInt8]
-        do {
-            bytes = try RawFile.read(path, limit: maximumFileSize)
-        } catch {
-            switch error {
-            case .system(let reason): throw InputError(path: path, reason: .unreadable(reason))
-            case .tooLarge(let size): throw InputError(path: path, reason: .tooLarge(bytes: size, limit: maximumFileSize))
-            }
-        }
-        return try SourceFile(path: path, data: bytes)
+        try RawFile.source(path, limit: maximumFileSize)
     }
 
     private static func hasYAMLExtension(_ path: String) -> Bool {

@@ -20,7 +20,8 @@ public struct LogReport: Sendable {
     /// Error lines no signature explains (at most `LogScanner.unrecognizedLimit`).
     public internal(set) var unrecognized: [(line: Int, text: String)] = []
 
-    /// Set when the log is not text: the line of the first NUL byte in its first megabyte.
+    /// Set when the log is not text: the line of the first NUL byte in its first megabyte
+    /// (`LogScanner.binaryProbe`), however the log arrives.
     public internal(set) var binaryLine: Int?
 
     /// Whether anything was recognised as a failure or as the reason for a cold cache.
@@ -45,6 +46,10 @@ public struct LogReport: Sendable {
 public struct LogScanner: Sendable {
     public static let unrecognizedLimit = 10
     private static let chunkSize = 1 << 22
+    /// How far into a log a NUL byte makes it "not text". The same bytes for a mapped file and for a pipe,
+    /// whose reads return as little as the writer wrote (64 KiB and less), so the verdict does not depend
+    /// on how the log arrives.
+    static let binaryProbe = 1 << 20
     /// Longest line kept for matching; longer lines are cut (a progress bar can be megabytes).
     private static let lineLimit = 1 << 16
 
@@ -84,14 +89,18 @@ public struct LogScanner: Sendable {
         var state = ScanState()
         var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
         var filled = 0
-        var first = true
+        // Bytes already scanned and moved out of the buffer.
+        var consumed = 0
         while true {
             let count = buffer.withUnsafeMutableBytes { read(UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
-            if first, let line = buffer.withUnsafeBufferPointer({ binaryLine(in: UnsafeBufferPointer(rebasing: $0[..<(filled + count)])) }) {
-                state.report.binaryLine = line
-                return state.report
+            // Every read within the probe is searched, not only the first: a pipe delivers the probe in pieces.
+            let probed = min(filled + count, max(0, Self.binaryProbe - consumed))
+            if probed > filled, let line = buffer.withUnsafeBufferPointer({ binaryLine(in: UnsafeBufferPointer(rebasing: $0[..<probed])) }) {
+                // The buffer starts at a line start; the lines before it were counted by the scan.
+                var report = LogReport()
+                report.binaryLine = state.line - 1 + line
+                return report
             }
-            first = false
             filled += count
             let atEnd = count == 0
             // Scan up to the last line break; a full buffer without one is cut, as one very long line.
@@ -103,6 +112,7 @@ public struct LogScanner: Sendable {
                     raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[end..<filled]))
                 }
                 filled -= end
+                consumed += end
             }
             if atEnd { break }
         }
@@ -125,7 +135,7 @@ public struct LogScanner: Sendable {
         madvise(mapping, size, MADV_SEQUENTIAL)
         let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
         var state = ScanState()
-        if let line = binaryLine(in: UnsafeBufferPointer(rebasing: bytes[..<min(size, Self.chunkSize)])) {
+        if let line = binaryLine(in: UnsafeBufferPointer(rebasing: bytes[..<min(size, Self.binaryProbe)])) {
             state.report.binaryLine = line
             return state.report
         }

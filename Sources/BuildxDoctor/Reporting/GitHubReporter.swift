@@ -15,7 +15,7 @@ public struct GitHubReporter: Reporter {
                 "file=\(Self.escapeProperty(span.path))", "line=\(span.start.line)", "col=\(span.start.column)",
                 "endLine=\(span.end.line)", "endColumn=\(span.end.column)", "title=\(Self.escapeProperty(diagnostic.rule))",
             ]
-            return "::\(command) \(properties.joined(separator: ","))::\(Self.escapeData(diagnostic.message))\n"
+            return "::\(command) \(properties.joined(separator: ","))::\(Self.escapeData(diagnostic.reportedMessage))\n"
         }.joined()
     }
 

@@ -24,13 +24,13 @@ public struct JSONReporter: Reporter {
         .object([
             ("rule", .string(diagnostic.rule)),
             ("severity", .string(diagnostic.severity.rawValue)),
-            ("message", .string(diagnostic.message)),
+            ("message", .string(diagnostic.reportedMessage)),
             ("path", .string(diagnostic.span.path)),
             ("line", .number(diagnostic.span.start.line)),
             ("column", .number(diagnostic.span.start.column)),
             ("endLine", .number(diagnostic.span.end.line)),
             ("endColumn", .number(diagnostic.span.end.column)),
-            ("help", diagnostic.help.map(JSONValue.string) ?? .null),
+            ("help", diagnostic.reportedHelp.map(JSONValue.string) ?? .null),
         ])
     }
 }

@@ -22,3 +22,23 @@ public enum ToolInfo {
     public static let name = "buildx-doctor"
     public static let version = "0.1.0"
 }
+
+extension Diagnostic {
+    /// Longest message or help text a report prints, in characters.
+    static let reportedTextLimit = 1_000
+
+    /// The message as reports print it. Messages quote values from the file, and a value can be megabytes
+    /// (a `cache-to` line pasted a thousand times): past `reportedTextLimit` characters the rest is cut
+    /// and "…" marks the cut.
+    public var reportedMessage: String { Self.capped(message) }
+
+    /// The help as reports print it, cut like the message.
+    public var reportedHelp: String? { help.map(Self.capped) }
+
+    static func capped(_ text: String) -> String {
+        guard let cut = text.index(text.startIndex, offsetBy: reportedTextLimit, limitedBy: text.endIndex),
+            cut < text.endIndex
+        else { return text }
+        return text[..<cut] + "…"
+    }
+}

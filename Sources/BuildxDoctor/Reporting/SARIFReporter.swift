@@ -53,8 +53,8 @@ public struct SARIFReporter: Reporter {
 
     private func result(_ diagnostic: Diagnostic, ruleIndex: Int?, fingerprint: String) -> JSONValue {
         let span = diagnostic.span
-        var message = diagnostic.message
-        if let help = diagnostic.help { message += "\nFix: " + help }
+        var message = diagnostic.reportedMessage
+        if let help = diagnostic.reportedHelp { message += "\nFix: " + help }
         var members: [(String, JSONValue)] = [("ruleId", .string(diagnostic.rule))]
         if let ruleIndex { members.append(("ruleIndex", .number(ruleIndex))) }
         members += [

@@ -5,7 +5,8 @@ public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
         case unreadable(String)
         case binary(line: Int)
         case notUTF8
-        case tooLarge(bytes: Int, limit: Int)
+        /// `bytes` is `nil` for a pipe or device, which is not read further once past the limit.
+        case tooLarge(bytes: Int?, limit: Int)
     }
 
     public let path: String
@@ -22,8 +23,9 @@ public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unreadable(let why): "\(path): cannot be read: \(why)"
         case .binary(let line): "\(path):\(line): not a text file (NUL byte on line \(line))"
         case .notUTF8: "\(path): not a text file (invalid UTF-8)"
-        case .tooLarge(let bytes, let limit):
+        case .tooLarge(let bytes?, let limit):
             "\(path): too large to check (\(bytes) bytes; the limit is \(limit) bytes)"
+        case .tooLarge(nil, let limit): "\(path): too large to check (more than the limit of \(limit) bytes)"
         }
     }
 }

@@ -11,14 +11,18 @@ public struct LocalActionLoader: Sendable {
     }
 
     private let root: Root
+    /// Action files larger than this are not read: the same limit the Checker puts on the files it checks.
+    private let maximumFileSize: Int
 
-    public init(repositoryRoot: String?) {
+    public init(repositoryRoot: String?, maximumFileSize: Int = Checker.defaultMaximumFileSize) {
         root = .folder(repositoryRoot)
+        self.maximumFileSize = maximumFileSize
     }
 
     /// Loads actions relative to the repository that holds the file at `path`.
-    public init(forFileAt path: String) {
+    public init(forFileAt path: String, maximumFileSize: Int = Checker.defaultMaximumFileSize) {
         root = .besideFile(path)
+        self.maximumFileSize = maximumFileSize
     }
 
     /// The repository root: given, or the nearest ancestor folder of the file with a `.github` folder in it.
@@ -48,8 +52,9 @@ public struct LocalActionLoader: Sendable {
         let folder = URL(fileURLWithPath: repositoryRoot).appendingPathComponent(actionPath)
         for name in ["action.yml", "action.yaml"] {
             let path = folder.appendingPathComponent(name).path
-            guard let data = FileManager.default.contents(atPath: path), data.count < 1 << 20,
-                let file = try? SourceFile(path: path, data: [UInt8](data)),
+            // The size is checked before reading; only regular files, since the path comes from the
+            // workflow's text and a FIFO there must not hang the run.
+            guard let file = try? RawFile.source(path, limit: maximumFileSize, kinds: .regularFilesOnly),
                 let root = try? YAMLDocument.parse(file)
             else { continue }
             return (file, root)
