@@ -212,7 +212,8 @@ struct GroundTruthTests {
         }
     }
 
-    /// `--load` of two platforms: the target Docker Engine decides (facts §2). On a BuildKit builder beside
+    /// `--load` of two platforms: the target Docker Engine decides (`docker/buildx
+    /// build/opt.go` uses the OCI exporter only when `util/dockerutil/client.go` sees the containerd store). On a BuildKit builder beside
     /// the classic engine it fails as `load-multi-platform` says; with the containerd store it works.
     @Test func loadingTwoPlatformsDependsOnTheTargetEngine() throws {
         let arguments = ["--platform", "linux/amd64,linux/arm64", "--load", "-t", "gt-load:latest"]
