@@ -107,7 +107,7 @@ struct CacheSupportTests {
         #expect(CacheBackend.inline.support(.import, on: .dockerContainer) != .supported)
     }
 
-    @Test func requiredAttributesFollowTheReference() {
+    @Test func requiredAttributesAreThoseBuildKitRequires() {
         #expect(CacheBackend.local.requiredAttributes(for: .export).map(\.name) == ["dest"])
         #expect(CacheBackend.local.requiredAttributes(for: .import).map(\.name) == ["src"])
         #expect(CacheBackend.registry.requiredAttributes(for: .import).map(\.name) == ["ref"])
