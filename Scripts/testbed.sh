@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real Docker Engine, buildx and registry on loopback, from Debian's archive only, for the ground-truth
-# tests (Tests/BuildxDoctorTests/GroundTruthTests.swift). Recipe A of ../shared/reference/local-buildkit.md.
+# tests (Tests/BuildxDoctorTests/GroundTruthTests.swift). docs/architecture.md ("Ground truth") explains what it is for.
 #
 #   Scripts/testbed.sh start [--full] | stop | status
 #
@@ -13,7 +13,7 @@
 # stop    ends exactly what start began.
 # status  says whether each service answers.
 # --full  also builds buildkitd and buildctl from the BuildKit source tree sid's golang-github-docker-docker-dev
-#         ships (appendix B of the reference: about 550 Go source .debs, 3 minutes, 3 GB; cached in the work
+#         ships (about 550 Go source .debs, 3 minutes, 3 GB; cached in the work
 #         folder), starts it for a `remote` builder, and makes a `docker-container` builder from an image made
 #         here and served by the local registry (never pulled from Docker Hub). Stand-ins replace the three
 #         packages Debian lacks: no seccomp profile, no fuse-overlayfs snapshotter, no gha cache backend.

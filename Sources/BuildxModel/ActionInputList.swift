@@ -1,5 +1,5 @@
 /// How docker/build-push-action (and setup-buildx-action) turn a multi-line input into a list
-/// (`Util.getInputList`, facts §5.1): every line is a CSV record read with relaxed quotes; with
+/// (`Util.getInputList` in `docker/actions-toolkit src/util.ts`): every line is a CSV record read with relaxed quotes; with
 /// `ignoreComma` a record's fields are joined again with `,` (so the quotes disappear), otherwise each
 /// field is an item; items are trimmed and empty ones dropped.
 public enum ActionInputList {

@@ -1,5 +1,5 @@
 /// The single-line CSV dialect buildx splits cache entries with (go-csvvalue with `,`, strict quotes and
-/// no space trimming, facts §4): commas separate fields, a field that starts with `"` is quoted, `""`
+/// no space trimming, as `docker/buildx util/buildflags/cache.go` calls `csvvalue.Fields`): commas separate fields, a field that starts with `"` is quoted, `""`
 /// inside it is one quote, and a quote anywhere else is an error.
 public enum BuildxCSV {
     /// One field with the UTF-8 byte range it occupies in the input (quotes included).

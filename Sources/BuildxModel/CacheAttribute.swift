@@ -1,6 +1,8 @@
-/// What BuildKit (or buildx) reads from one `key=value` of a cache entry (facts §3).
+/// What BuildKit (or buildx) reads from one `key=value` of a cache entry. Each backend reads its attributes in
+/// its own `getConfig`/resolver under `moby/buildkit cache/remotecache/<backend>/`; the tables of
+/// https://docs.docker.com/build/cache/backends/ describe the same keys.
 public struct CacheAttribute: Hashable, Sendable {
-    /// The values an attribute accepts; anything else is an error or silently ignored, as the fact says.
+    /// The values an attribute accepts; anything else is an error or silently ignored, as `invalidValueEffect` says.
     public enum Values: Hashable, Sendable {
         case text
         case boolean
@@ -9,13 +11,15 @@ public struct CacheAttribute: Hashable, Sendable {
         case oneOf([String])
     }
 
-    /// What BuildKit does with a value outside `values` (facts §3, §3.7).
+    /// What BuildKit does with a value outside `values`: the backends parse with Go's `strconv` and either
+    /// return the error or keep the default (`moby/buildkit control/control.go` `parseCacheExportMode` ignores a bad
+    /// `mode`; `cache/remotecache/s3/s3.go` returns an error for a bad `upload_parallelism`).
     public enum InvalidValueEffect: Hashable, Sendable {
         /// The build fails with this message (`{}` stands for the value).
         case fails(String)
         /// BuildKit silently uses the default instead.
         case ignored
-        /// The reference does not say whether BuildKit fails or ignores it.
+        /// Not established whether BuildKit fails or ignores it.
         case unverified
     }
 
@@ -26,19 +30,20 @@ public struct CacheAttribute: Hashable, Sendable {
     public let isRequired: Bool
     public let values: Values
     public let invalidValueEffect: InvalidValueEffect
-    /// The section of buildx-facts.md that documents it.
-    public let fact: String
+    /// The upstream file that reads it (`moby/buildkit cache/remotecache/registry/registry.go`, …): where to
+    /// look when a new BuildKit release changes an attribute.
+    public let source: String
 
     public init(
         _ name: String, _ directions: Set<CacheDirection>, required: Bool = false, values: Values = .text,
-        whenInvalid: InvalidValueEffect = .unverified, fact: String
+        whenInvalid: InvalidValueEffect = .unverified, source: String
     ) {
         self.name = name
         self.directions = directions
         self.isRequired = required
         self.values = values
         self.invalidValueEffect = whenInvalid
-        self.fact = fact
+        self.source = source
     }
 
     /// Whether `value` is one the attribute accepts.
@@ -71,7 +76,8 @@ public struct CacheAttribute: Hashable, Sendable {
 }
 
 extension CacheBackend {
-    /// Every attribute the backend reads, in the order the reference lists them.
+    /// Every attribute the backend reads, common export attributes first, then the backend's own in the order
+    /// https://docs.docker.com/build/cache/backends/ lists them.
     public var attributes: [CacheAttribute] {
         switch self {
         case .registry: Self.commonExportAttributes + Self.registryAttributes
@@ -88,7 +94,9 @@ extension CacheBackend {
         attributes.first { $0.name == name }
     }
 
-    /// Layer compression keys: read by registry and local, ignored by every other backend (facts §3.4, §3.7 #5).
+    /// Layer compression keys: read by registry and local (`attrsToCompression` in `moby/buildkit
+    /// cache/remotecache/registry/registry.go` and `local/local.go`); gha, s3 and azblob always use gzip
+    /// (their `Config()` returns `compression.New(compression.Default)`), inline follows the image.
     public static let compressionKeys: Set<String> = ["compression", "compression-level", "force-compression"]
 
     /// The attribute with this name that the backend reads in `direction`, if any.
@@ -96,93 +104,102 @@ extension CacheBackend {
         attributes.first { $0.name == name && $0.directions.contains(direction) }
     }
 
-    /// Attributes without which this direction fails (facts §3.1–§3.6).
+    /// Attributes without which this direction fails (the `requires …`/`not set` errors of each backend's
+    /// `getConfig`, and of `moby/buildkit client/solve.go` `parseCacheOptions` for local and registry).
     public func requiredAttributes(for direction: CacheDirection) -> [CacheAttribute] {
         attributes.filter { $0.isRequired && $0.directions.contains(direction) }
     }
 
-    /// facts §3 "Common to every exporter".
+    private static let controlSource = "moby/buildkit control/control.go"
+    private static let layerFormatSource = "moby/buildkit cache/remotecache/registry/registry.go, local/local.go"
+    private static let registrySource = "moby/buildkit cache/remotecache/registry/registry.go, client/solve.go"
+    private static let localSource = "moby/buildkit cache/remotecache/local/local.go, client/solve.go"
+    private static let ghaSource = "moby/buildkit cache/remotecache/gha/gha.go"
+    private static let s3Source = "moby/buildkit cache/remotecache/s3/s3.go"
+    private static let azblobSource = "moby/buildkit cache/remotecache/azblob/utils.go"
+
+    /// Read for every exporter by `moby/buildkit control/control.go` (`parseCacheExportMode`, `ignore-error`).
     private static let commonExportAttributes: [CacheAttribute] = [
-        CacheAttribute("mode", [.export], values: .oneOf(["min", "max"]), whenInvalid: .ignored, fact: "§3 common"),
-        CacheAttribute("ignore-error", [.export], values: .boolean, whenInvalid: .ignored, fact: "§3 common"),
+        CacheAttribute("mode", [.export], values: .oneOf(["min", "max"]), whenInvalid: .ignored, source: Self.controlSource),
+        CacheAttribute("ignore-error", [.export], values: .boolean, whenInvalid: .ignored, source: Self.controlSource),
     ]
 
-    /// Compression of exported layers, shared by registry and local (facts §3.1, §3.2).
+    /// Compression of exported layers, shared by registry and local.
     private static let layerFormatAttributes: [CacheAttribute] = [
-        CacheAttribute("oci-mediatypes", [.export], values: .boolean, fact: "§3.1"),
-        CacheAttribute("image-manifest", [.export], values: .boolean, fact: "§3.1"),
+        CacheAttribute("oci-mediatypes", [.export], values: .boolean, source: Self.layerFormatSource),
+        CacheAttribute("image-manifest", [.export], values: .boolean, source: Self.layerFormatSource),
         CacheAttribute(
             "compression", [.export], values: .oneOf(["uncompressed", "gzip", "estargz", "zstd"]),
-            whenInvalid: .fails("unsupported compression type {}"), fact: "§3.1"),
+            whenInvalid: .fails("unsupported compression type {}"), source: Self.layerFormatSource),
         CacheAttribute(
             "compression-level", [.export], values: .integer,
-            whenInvalid: .fails("non-integer value {} specified for compression-level"), fact: "§3.1"),
-        CacheAttribute("force-compression", [.export], values: .boolean, fact: "§3.1"),
+            whenInvalid: .fails("non-integer value {} specified for compression-level"), source: Self.layerFormatSource),
+        CacheAttribute("force-compression", [.export], values: .boolean, source: Self.layerFormatSource),
     ]
 
     private static let registryAttributes: [CacheAttribute] =
         [
-            CacheAttribute("ref", [.import, .export], required: true, fact: "§3.1"),
-            CacheAttribute("registry.insecure", [.import, .export], values: .boolean, fact: "§3.1"),
+            CacheAttribute("ref", [.import, .export], required: true, source: Self.registrySource),
+            CacheAttribute("registry.insecure", [.import, .export], values: .boolean, source: Self.registrySource),
         ] + layerFormatAttributes
 
     private static let localAttributes: [CacheAttribute] =
         [
-            CacheAttribute("dest", [.export], required: true, fact: "§3.2"),
-            CacheAttribute("src", [.import], required: true, fact: "§3.2"),
-            CacheAttribute("tag", [.import, .export], fact: "§3.2"),
-            CacheAttribute("digest", [.import], fact: "§3.2"),
+            CacheAttribute("dest", [.export], required: true, source: Self.localSource),
+            CacheAttribute("src", [.import], required: true, source: Self.localSource),
+            CacheAttribute("tag", [.import, .export], source: Self.localSource),
+            CacheAttribute("digest", [.import], source: Self.localSource),
             CacheAttribute(
                 "reset", [.export], values: .boolean, whenInvalid: .fails("failed to parse reset attribute: {}"),
-                fact: "§3.2"),
+                source: Self.localSource),
         ] + layerFormatAttributes
 
     private static let ghaAttributes: [CacheAttribute] = [
-        CacheAttribute("token", [.import, .export], fact: "§3.4"),
-        CacheAttribute("url", [.import, .export], fact: "§3.4"),
-        CacheAttribute("url_v2", [.import, .export], fact: "§3.4"),
+        CacheAttribute("token", [.import, .export], source: Self.ghaSource),
+        CacheAttribute("url", [.import, .export], source: Self.ghaSource),
+        CacheAttribute("url_v2", [.import, .export], source: Self.ghaSource),
         CacheAttribute(
             "version", [.import, .export], values: .integer,
-            whenInvalid: .fails("failed to parse api version \"{}\", expected positive integer"), fact: "§3.4"),
-        CacheAttribute("scope", [.import, .export], fact: "§3.4"),
-        CacheAttribute("timeout", [.import, .export], values: .duration, fact: "§3.4"),
-        CacheAttribute("repository", [.export], fact: "§3.4"),
-        CacheAttribute("ghtoken", [.export], fact: "§3.4"),
+            whenInvalid: .fails("failed to parse api version \"{}\", expected positive integer"), source: Self.ghaSource),
+        CacheAttribute("scope", [.import, .export], source: Self.ghaSource),
+        CacheAttribute("timeout", [.import, .export], values: .duration, source: Self.ghaSource),
+        CacheAttribute("repository", [.export], source: Self.ghaSource),
+        CacheAttribute("ghtoken", [.export], source: Self.ghaSource),
     ]
 
     private static let s3Attributes: [CacheAttribute] = [
-        CacheAttribute("bucket", [.import, .export], required: true, fact: "§3.5"),
-        CacheAttribute("region", [.import, .export], required: true, fact: "§3.5"),
-        CacheAttribute("prefix", [.import, .export], fact: "§3.5"),
-        CacheAttribute("manifests_prefix", [.import, .export], fact: "§3.5"),
-        CacheAttribute("blobs_prefix", [.import, .export], fact: "§3.5"),
-        CacheAttribute("name", [.import, .export], fact: "§3.5"),
-        CacheAttribute("touch_refresh", [.import, .export], values: .duration, whenInvalid: .ignored, fact: "§3.5"),
-        CacheAttribute("endpoint_url", [.import, .export], fact: "§3.5"),
-        CacheAttribute("use_path_style", [.import, .export], values: .boolean, whenInvalid: .ignored, fact: "§3.5"),
-        CacheAttribute("access_key_id", [.import, .export], fact: "§3.5"),
-        CacheAttribute("secret_access_key", [.import, .export], fact: "§3.5"),
-        CacheAttribute("session_token", [.import, .export], fact: "§3.5"),
+        CacheAttribute("bucket", [.import, .export], required: true, source: Self.s3Source),
+        CacheAttribute("region", [.import, .export], required: true, source: Self.s3Source),
+        CacheAttribute("prefix", [.import, .export], source: Self.s3Source),
+        CacheAttribute("manifests_prefix", [.import, .export], source: Self.s3Source),
+        CacheAttribute("blobs_prefix", [.import, .export], source: Self.s3Source),
+        CacheAttribute("name", [.import, .export], source: Self.s3Source),
+        CacheAttribute("touch_refresh", [.import, .export], values: .duration, whenInvalid: .ignored, source: Self.s3Source),
+        CacheAttribute("endpoint_url", [.import, .export], source: Self.s3Source),
+        CacheAttribute("use_path_style", [.import, .export], values: .boolean, whenInvalid: .ignored, source: Self.s3Source),
+        CacheAttribute("access_key_id", [.import, .export], source: Self.s3Source),
+        CacheAttribute("secret_access_key", [.import, .export], source: Self.s3Source),
+        CacheAttribute("session_token", [.import, .export], source: Self.s3Source),
         CacheAttribute(
             "upload_parallelism", [.import, .export], values: .integer,
-            whenInvalid: .fails("upload_parallelism must be a positive integer"), fact: "§3.5"),
-        CacheAttribute("disable_accept_encoding", [.import, .export], values: .boolean, fact: "§3.5"),
+            whenInvalid: .fails("upload_parallelism must be a positive integer"), source: Self.s3Source),
+        CacheAttribute("disable_accept_encoding", [.import, .export], values: .boolean, source: Self.s3Source),
         CacheAttribute(
             "retry_mode", [.import, .export], values: .oneOf(["standard", "adaptive"]),
-            whenInvalid: .fails("retry_mode must be \"standard\" or \"adaptive\""), fact: "§3.5"),
+            whenInvalid: .fails("retry_mode must be \"standard\" or \"adaptive\""), source: Self.s3Source),
         CacheAttribute(
             "retry_max_attempts", [.import, .export], values: .integer,
-            whenInvalid: .fails("retry_max_attempts must be a positive integer"), fact: "§3.5"),
+            whenInvalid: .fails("retry_max_attempts must be a positive integer"), source: Self.s3Source),
     ]
 
     private static let azblobAttributes: [CacheAttribute] = [
-        CacheAttribute("account_url", [.import, .export], required: true, fact: "§3.6"),
-        CacheAttribute("account_name", [.import, .export], fact: "§3.6"),
-        CacheAttribute("container", [.import, .export], fact: "§3.6"),
-        CacheAttribute("prefix", [.import, .export], fact: "§3.6"),
-        CacheAttribute("manifests_prefix", [.import, .export], fact: "§3.6"),
-        CacheAttribute("blobs_prefix", [.import, .export], fact: "§3.6"),
-        CacheAttribute("name", [.import, .export], fact: "§3.6"),
-        CacheAttribute("secret_access_key", [.import, .export], fact: "§3.6"),
+        CacheAttribute("account_url", [.import, .export], required: true, source: Self.azblobSource),
+        CacheAttribute("account_name", [.import, .export], source: Self.azblobSource),
+        CacheAttribute("container", [.import, .export], source: Self.azblobSource),
+        CacheAttribute("prefix", [.import, .export], source: Self.azblobSource),
+        CacheAttribute("manifests_prefix", [.import, .export], source: Self.azblobSource),
+        CacheAttribute("blobs_prefix", [.import, .export], source: Self.azblobSource),
+        CacheAttribute("name", [.import, .export], source: Self.azblobSource),
+        CacheAttribute("secret_access_key", [.import, .export], source: Self.azblobSource),
     ]
 }

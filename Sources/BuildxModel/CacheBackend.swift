@@ -1,5 +1,6 @@
-/// A BuildKit cache backend, named as in `type=` (facts §1.3, §3). Raw values are case-sensitive:
-/// buildx keeps the value's case, so `GHA` is no backend (facts §4.5 D5).
+/// A BuildKit cache backend, named as in `type=` (the exporters and importers `moby/buildkit
+/// cmd/buildkitd/main.go` registers). Raw values are case-sensitive: buildx lowercases keys but keeps the
+/// value's case (`docker/buildx util/buildflags/cache.go`), so `GHA` is no backend.
 public enum CacheBackend: String, Hashable, Sendable, CaseIterable {
     case inline
     case registry

@@ -1,4 +1,5 @@
-/// One cache import or export as buildx understands it after parsing (facts §4.1): a `type` and a map
+/// One cache import or export as buildx understands it after parsing (`docker/buildx
+/// util/buildflags/cache.go` `ParseCacheEntry`): a `type` and a map
 /// of attributes.
 public struct CacheSpec: Hashable, Sendable {
     /// One `key=value` field, kept in input order so duplicates and positions stay visible.
@@ -39,7 +40,7 @@ public struct CacheSpec: Hashable, Sendable {
     }
 }
 
-/// Why buildx rejects a cache entry, worded as buildx words it (facts §4.1, §6 #17–#18).
+/// Why buildx rejects a cache entry, worded as buildx words it (`docker/buildx util/buildflags/cache.go`).
 public enum CacheSpecError: Error, Hashable, Sendable, CustomStringConvertible {
     /// No `type=` in a `key=value` entry.
     case typeRequired(input: String)
@@ -57,7 +58,7 @@ public enum CacheSpecError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Parses cache entries the way buildx's `ParseCacheEntry` does (facts §4.1).
+/// Parses cache entries the way buildx's `ParseCacheEntry` does (`docker/buildx util/buildflags/cache.go`).
 public enum CacheSpecParser {
     /// Parses one `--cache-from`/`--cache-to` value. The ref-only shorthand may yield several entries;
     /// an empty value yields none (buildx ≥ v0.22.0 skips it).

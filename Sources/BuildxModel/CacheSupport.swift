@@ -1,12 +1,15 @@
-/// What happens when a build asks a driver for a cache backend in one direction (facts §1.4, §1.5).
+/// What happens when a build asks a driver for a cache backend in one direction: buildx's driver check,
+/// then what the daemon registers (https://docs.docker.com/build/cache/backends/ has the export side).
 public enum CacheSupport: Hashable, Sendable {
     /// The backend works.
     case supported
-    /// buildx refuses before building: the driver lacks the `Cache export` feature (facts §1.1, §1.2).
+    /// buildx refuses before building: the driver lacks the `Cache export` feature (`docker/buildx build/opt.go`
+    /// `toSolveOpt`, message from `build/utils.go` `notSupported`).
     case refusedByBuildx(DriverFeature)
-    /// buildx lets it through, then the daemon fails the build with this message (facts §1.3).
+    /// buildx lets it through, then the daemon fails the build with this message (`moby/buildkit control/control.go`).
     case refusedByDaemon(message: String)
-    /// The import is skipped with this message on the import step; the build goes on without cache (facts §1.3).
+    /// The import is skipped with this message on the import step; the build goes on without cache
+    /// (`moby/buildkit solver/llbsolver/bridge.go`: importer errors are only logged).
     case importSkipped(message: String)
 
     /// Whether the build fails because of this entry.
@@ -19,7 +22,11 @@ public enum CacheSupport: Hashable, Sendable {
 }
 
 extension CacheBackend {
-    /// The support matrix, export side from facts §1.4 and import side from facts §1.5.
+    /// The support matrix. Export: buildx refuses every non-inline export on a driver without the `Cache export`
+    /// feature; Docker Engine with the containerd store registers gha, inline, local and registry exporters, the
+    /// classic store only inline (`moby/moby daemon/internal/builder-next/controller.go`); BuildKit registers all
+    /// six (`moby/buildkit cmd/buildkitd/main.go`). Import: the classic store has registry and local importers,
+    /// the containerd store adds gha, BuildKit has every backend but inline. Observed on real engines: docs/ground-truth.md.
     public func support(_ direction: CacheDirection, on driver: Driver) -> CacheSupport {
         switch direction {
         case .export: exportSupport(on: driver)

@@ -1,4 +1,5 @@
-/// The inputs of the Docker GitHub Actions by major version (facts §5.1, §5.3, §5.4). The runner only
+/// The inputs of the Docker GitHub Actions by major version (the `inputs:` of each action's `action.yml` at
+/// its release tags: docker/build-push-action, docker/setup-buildx-action, docker/bake-action). The runner only
 /// warns about an input an action does not declare, and the build runs without it.
 public enum DockerActionInputs {
     /// The inputs `repository` (`owner/repo`, lowercase) accepts at `major`; `nil` when the action or the

@@ -1,6 +1,7 @@
 /// A buildx driver as the build sees it: which kind of BuildKit runs the build.
 ///
-/// The docker driver's abilities depend on the Docker Engine's image store (facts §1.1, §2.1), so the
+/// The docker driver's abilities depend on the Docker Engine's image store (`docker/buildx
+/// driver/docker/driver.go` `Features()`), so the
 /// store is part of the value rather than a separate flag that rules could forget to consult.
 public enum Driver: Hashable, Sendable, CustomStringConvertible {
     /// The BuildKit built into Docker Engine (`docker` driver).
@@ -41,7 +42,7 @@ public enum Driver: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether buildx lets this driver use a feature (facts §1.1 `Features()`, §2).
+    /// Whether buildx lets this driver use a feature (the `Features()` of each `docker/buildx driver/*/driver.go`).
     ///
     /// The docker driver reports every feature only when Docker Engine runs the containerd image store;
     /// kubernetes cannot load into a Docker image store unless a Docker API is reachable, which a plan
@@ -54,14 +55,15 @@ public enum Driver: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Where Docker Engine keeps images (facts §2.1). The classic (graphdriver) store is what every
+/// Where Docker Engine keeps images (https://docs.docker.com/engine/storage/containerd/). The classic
+/// (graphdriver) store is what every
 /// Docker Engine before 29.0 and every upgraded installation uses, including GitHub-hosted runners.
 public enum ImageStore: Hashable, Sendable, CaseIterable {
     case classic
     case containerd
 }
 
-/// The driver features buildx checks before a build (facts §1.1 `driver/features.go`, §2). The raw
+/// The driver features buildx checks before a build (`docker/buildx driver/features.go`). The raw
 /// value is the wording buildx puts in front of "is not supported for the docker driver".
 public enum DriverFeature: String, Hashable, Sendable, CaseIterable {
     case cacheExport = "Cache export"
@@ -70,7 +72,7 @@ public enum DriverFeature: String, Hashable, Sendable, CaseIterable {
     case dockerExporter = "Docker exporter"
     case attestation = "Attestation"
 
-    /// The docs page buildx links in its refusal (facts §1.2, §2).
+    /// The docs page buildx links in its refusal (`docker/buildx build/opt.go`, `build/utils.go` `notSupported`).
     public var documentationURL: String {
         switch self {
         case .cacheExport: "https://docs.docker.com/go/build-cache-backends/"
@@ -80,7 +82,8 @@ public enum DriverFeature: String, Hashable, Sendable, CaseIterable {
         }
     }
 
-    /// The first line of the error buildx ≥ v0.13 prints when a driver lacks the feature (facts §1.2, §2).
+    /// The first line of the error buildx ≥ v0.13 prints when a driver lacks the feature (`docker/buildx
+    /// build/utils.go` `notSupported`).
     public func refusal(by driver: Driver) -> String {
         "\(rawValue) is not supported for the \(driver.name) driver."
     }

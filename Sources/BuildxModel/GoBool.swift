@@ -1,5 +1,5 @@
 /// Go's `strconv.ParseBool`, which BuildKit and buildx use for every boolean attribute and variable
-/// (facts §3, §4.2: `yes` is not a boolean).
+/// (https://pkg.go.dev/strconv#ParseBool: `yes` is not a boolean).
 public enum GoBool {
     public static func parse(_ text: String) -> Bool? {
         switch text {

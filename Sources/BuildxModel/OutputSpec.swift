@@ -24,7 +24,7 @@ public struct OutputSpec: Hashable, Sendable {
         self.attributes = attributes
     }
 
-    /// The driver feature the exporter needs, if any (facts §2).
+    /// The driver feature the exporter needs, if any (`docker/buildx build/opt.go` checks it per exporter).
     public var requiredFeature: DriverFeature? {
         switch type {
         case "oci": .ociExporter

@@ -30,12 +30,15 @@ public struct SemanticVersion: Hashable, Sendable, Comparable, CustomStringConve
     }
 }
 
-/// Versions from which buildx and BuildKit behave differently, each with its fact.
+/// Versions from which buildx and BuildKit behave differently, each with where it is documented.
 public enum VersionFacts {
-    /// buildx reads the GitHub cache service v2 environment (facts §4.2, §7).
+    /// buildx reads the GitHub cache service v2 environment (`docker/buildx build/opt.go` `addGithubToken`;
+    /// https://docs.docker.com/build/ci/github-actions/cache/ lists "Docker Buildx >= v0.21.0").
     public static let buildxGitHubCacheV2 = SemanticVersion(0, 21, 0)
-    /// BuildKit speaks the GitHub cache service v2 API (facts §3.4, §7).
+    /// BuildKit speaks the GitHub cache service v2 API (`url_v2` in `moby/buildkit cache/remotecache/gha/gha.go`;
+    /// the same docs page lists "BuildKit >= v0.20.0").
     public static let buildkitGitHubCacheV2 = SemanticVersion(0, 20, 0)
-    /// buildx vendors the BuildKit client that implements `reset=true` for local cache (facts §3.2).
+    /// buildx vendors the BuildKit client that implements `reset=true` for local cache (`storesToReset` in
+    /// `moby/buildkit client/solve.go`, BuildKit v0.31.0, first vendored by buildx v0.35.0).
     public static let buildxLocalCacheReset = SemanticVersion(0, 35, 0)
 }

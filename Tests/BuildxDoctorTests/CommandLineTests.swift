@@ -213,7 +213,11 @@ struct FixCommandLineTests {
     }
 }
 
-@Suite("Fixing the real-world corpus", .enabled(if: FileManager.default.fileExists(atPath: corpusFolder.path)))
+private let corpusFixSuiteCanRun = outsideInput(
+    for: "Fixing the real-world corpus", isAvailable: FileManager.default.fileExists(atPath: corpusFolder.path),
+    otherwise: corpusAbsence)
+
+@Suite("Fixing the real-world corpus", .enabled(if: corpusFixSuiteCanRun))
 struct CorpusFixTests {
     @Test func everyFixedFileParsesAndStaysFixed() throws {
         let folder = try temporaryFolder()

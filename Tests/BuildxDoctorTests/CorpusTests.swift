@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The real-world corpus: no crash, no unreadable input, and exactly the reviewed findings.
-@Suite("Real-world corpus", .enabled(if: FileManager.default.fileExists(atPath: corpusFolder.path)))
+@Suite("Real-world corpus", .enabled(if: corpusSuiteCanRun))
 struct CorpusTests {
     /// One reviewed finding: where, which rule, how severe.
     struct Finding: Hashable, CustomStringConvertible {
@@ -64,3 +64,6 @@ struct CorpusTests {
 }
 
 let corpusFolder = sharedFolder.appendingPathComponent("corpus").standardizedFileURL
+
+private let corpusSuiteCanRun = outsideInput(
+    for: "Real-world corpus", isAvailable: FileManager.default.fileExists(atPath: corpusFolder.path), otherwise: corpusAbsence)

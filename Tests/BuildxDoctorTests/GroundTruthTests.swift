@@ -21,8 +21,10 @@ struct Testbed: Sendable {
     /// The drivers this testbed can build on.
     var drivers: [Driver] { [.docker(.classic), .docker(.containerd)] + [Driver.remote, .dockerContainer].filter { builders[$0] != nil } }
 
+    /// Where Scripts/testbed.sh keeps its work folder and its env file.
+    static let folder = ProcessInfo.processInfo.environment["BUILDX_DOCTOR_TESTBED"] ?? "/tmp/buildx-doctor-testbed"
+
     static let current: Testbed? = {
-        let folder = ProcessInfo.processInfo.environment["BUILDX_DOCTOR_TESTBED"] ?? "/tmp/buildx-doctor-testbed"
         guard let text = try? String(contentsOfFile: folder + "/env", encoding: .utf8) else { return nil }
         var values: [String: String] = [:]
         for line in text.split(separator: "\n") {
@@ -135,7 +137,18 @@ let matrixCells = (Testbed.current?.drivers ?? []).flatMap { driver in
 }
 
 /// The model against a real Docker Engine and buildx (issue: ground truth). Each test builds for real.
-@Suite("Ground truth on a real engine", .tags(.groundTruth), .enabled(if: Testbed.current != nil), .serialized)
+private let groundTruthCanRun = outsideInput(
+    for: "Ground truth on a real engine", isAvailable: Testbed.current != nil,
+    otherwise: "no testbed is running (no \(Testbed.folder)/env; `Scripts/testbed.sh start --full` starts one, as .ci/run does)")
+
+/// The one ground-truth test that needs a `docker-container` builder, which only `start --full` makes. Without
+/// any testbed the suite's own condition skips it, so that case is not announced twice.
+private let containerBuilderIsUp = outsideInput(
+    for: "Ground truth: seedWorksAfterFixOnADockerContainerBuilder",
+    isAvailable: Testbed.current.map { $0.builders[.dockerContainer] != nil } ?? true,
+    otherwise: "the testbed has no docker-container builder (`Scripts/testbed.sh start --full` makes one)")
+
+@Suite("Ground truth on a real engine", .tags(.groundTruth), .enabled(if: groundTruthCanRun), .serialized)
 struct GroundTruthTests {
     let testbed = Testbed.current!
 
@@ -199,7 +212,8 @@ struct GroundTruthTests {
         }
     }
 
-    /// `--load` of two platforms: the target Docker Engine decides (facts §2). On a BuildKit builder beside
+    /// `--load` of two platforms: the target Docker Engine decides (`docker/buildx
+    /// build/opt.go` uses the OCI exporter only when `util/dockerutil/client.go` sees the containerd store). On a BuildKit builder beside
     /// the classic engine it fails as `load-multi-platform` says; with the containerd store it works.
     @Test func loadingTwoPlatformsDependsOnTheTargetEngine() throws {
         let arguments = ["--platform", "linux/amd64,linux/arm64", "--load", "-t", "gt-load:latest"]
@@ -250,7 +264,7 @@ struct GroundTruthTests {
 
     /// After `fix`, the seed builds on the docker-container builder setup-buildx-action creates, and exports
     /// both caches.
-    @Test(.enabled(if: Testbed.current?.builders[.dockerContainer] != nil))
+    @Test(.enabled(if: containerBuilderIsUp))
     func seedWorksAfterFixOnADockerContainerBuilder() throws {
         let fixed = Fixer().fix(SourceFile(path: "build.yml", text: try fixture("seed-failing.yml")))
         let text = String(decoding: fixed.fixed, as: UTF8.self)

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// A verbatim error line of the reference and a near miss, for one signature.
+/// An error line as buildx, BuildKit, a registry or an action prints it, and a near miss, for one signature.
 struct SignatureExample: CustomTestStringConvertible, Sendable {
     let signature: String
     let example: String

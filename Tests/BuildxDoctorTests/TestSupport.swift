@@ -50,8 +50,27 @@ extension Diagnostic {
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-/// `../shared` beside the package (the reference material and the corpus).
+/// `../shared` beside the package: the development workspace's real-world corpus and reference files. It is
+/// not part of the repository, so a fresh clone has no such folder; suites that read it are skipped then.
 let sharedFolder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+
+/// Whether something a suite needs from outside the repository is there (`../shared`, python3's jsonschema,
+/// the ground-truth testbed). When it is not, writes one line to standard error naming the suite and why it
+/// is skipped: Swift Testing's own "skipped" lines give no reason, and a condition comment would be repeated
+/// on every test of the suite.
+///
+/// Keep the result in a global constant and pass that to `.enabled(if:)`: Swift initialises a global once,
+/// when the first test that needs it is planned, so the line appears once per run, and not at all when the
+/// suite was filtered out.
+func outsideInput(for suite: String, isAvailable: Bool, otherwise reason: @autoclosure () -> String) -> Bool {
+    if !isAvailable {
+        FileHandle.standardError.write(Data("SKIPPED \(suite): \(reason())\n".utf8))
+    }
+    return isAvailable
+}
+
+/// Why a suite that reads `../shared/corpus` is skipped on a fresh clone.
+let corpusAbsence = "no folder \(corpusFolder.path) (the workspace's real-world workflows; not part of the repository)"
 
 /// The fixtures folder of this test target.
 let fixturesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")

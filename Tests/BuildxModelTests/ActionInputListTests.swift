@@ -2,7 +2,8 @@ import Testing
 
 @testable import BuildxModel
 
-/// A list-splitting case of build-push-action's `getInputList` (facts §5.1 and the action's tests).
+/// A list-splitting case of build-push-action's `getInputList` (`Util.getInputList` in `docker/actions-toolkit
+/// src/util.ts`; most cases are those of its `__tests__/util.test.ts`).
 struct SplitCase: CustomTestStringConvertible, Sendable {
     let id: String
     let input: String
@@ -52,7 +53,7 @@ let splitCases: [SplitCase] = [
     SplitCase(id: "trimmed", input: "  type=gha  \n", ignoreComma: true, expected: ["type=gha"]),
 ]
 
-@Suite("build-push-action list splitting (facts §5.1)")
+@Suite("build-push-action list splitting")
 struct ActionInputListTests {
     @Test(arguments: splitCases)
     func splits(_ testCase: SplitCase) throws {
@@ -74,7 +75,9 @@ struct ActionInputListTests {
     }
 }
 
-@Suite("Driver and cache support matrix (facts §1.4, §1.5)")
+/// The matrix as `docker/buildx build/opt.go` (the driver check) and the daemons' registered exporters and importers
+/// (`moby/moby daemon/internal/builder-next/controller.go`, `moby/buildkit cmd/buildkitd/main.go`) make it.
+@Suite("Driver and cache support matrix")
 struct CacheSupportTests {
     @Test(arguments: CacheBackend.allCases)
     func classicDockerExportsOnlyInline(_ backend: CacheBackend) {
@@ -104,7 +107,7 @@ struct CacheSupportTests {
         #expect(CacheBackend.inline.support(.import, on: .dockerContainer) != .supported)
     }
 
-    @Test func requiredAttributesFollowTheReference() {
+    @Test func requiredAttributesAreThoseBuildKitRequires() {
         #expect(CacheBackend.local.requiredAttributes(for: .export).map(\.name) == ["dest"])
         #expect(CacheBackend.local.requiredAttributes(for: .import).map(\.name) == ["src"])
         #expect(CacheBackend.registry.requiredAttributes(for: .import).map(\.name) == ["ref"])

@@ -2,7 +2,10 @@ import Testing
 
 @testable import BuildxModel
 
-/// A parse-level case from buildx-facts.md §4.4 (buildx's own tests) or §4.5 (derived from its code).
+/// A parse-level case: `T…` ids come from docker/buildx's own tests (`util/buildflags/cache_test.go`
+/// `TestCacheOptions_RefOnlyFormat` and `TestCacheOptions_MissingTypeError`, `bake/bake_test.go`
+/// `TestRefOnlyCacheOptions`, `bake/compose_test.go` `TestParseCompose`, `TestComposeExt`); `D…` ids are derived
+/// from reading `util/buildflags/cache.go` `ParseCacheEntry` and are in no buildx test.
 struct ParseCase: CustomTestStringConvertible, Sendable {
     enum Expected: Sendable {
         /// Entries as (type, attributes).
@@ -55,7 +58,7 @@ let derivedCases: [ParseCase] = [
     ParseCase(id: "D15", input: "# type=gha", expected: .error(##"type required for "# type=gha""##)),
 ]
 
-@Suite("Cache spec parsing conforms to buildx (facts §4.4, §4.5)")
+@Suite("Cache spec parsing conforms to buildx")
 struct CacheSpecConformanceTests {
     @Test("verbatim from buildx tests", arguments: buildxTestCases)
     func buildxCase(_ testCase: ParseCase) { check(testCase) }

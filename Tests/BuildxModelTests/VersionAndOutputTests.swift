@@ -39,7 +39,7 @@ struct VersionAndOutputTests {
         #expect(timeout.accepts(text) == valid)
     }
 
-    @Test func invalidValueEffectsFollowTheReference() throws {
+    @Test func invalidValueEffectsAreBuildKits() throws {
         let mode = try #require(CacheBackend.registry.attribute(named: "mode"))
         #expect(mode.invalidValueEffect == .ignored)
         let compression = try #require(CacheBackend.local.attribute(named: "compression"))

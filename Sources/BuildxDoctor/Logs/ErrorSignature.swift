@@ -1,4 +1,4 @@
-/// A recognisable failure (or cold-cache warning) in a CI log, with its cause and fix (facts §6).
+/// A recognisable failure (or cold-cache warning) in a CI log, with its cause and fix.
 public struct ErrorSignature: Sendable {
     public enum Kind: String, Sendable {
         /// The build (or the job) fails.

@@ -1,5 +1,7 @@
-/// Every error signature buildx-doctor recognises, one per entry of facts §6, each covering the wording
-/// of every buildx version (§1.2, §2). Fragments are matched without regard to case, so `error:` and
+/// Every error signature buildx-doctor recognises, each covering the wording of every buildx version (the
+/// refusal text of `docker/buildx build/utils.go` `notSupported` changed in v0.9, v0.11, v0.12 and v0.25, when
+/// `commands/build.go` began to wrap every error in `failed to build`). Each entry's `documentation` is the upstream
+/// page that explains it. Fragments are matched without regard to case, so `error:` and
 /// `ERROR:` prefixes and the capitalisation changes between versions need no separate entries.
 public enum SignatureCatalog {
     static let dockerDriverFix = [

@@ -135,7 +135,8 @@ public struct Permissions: Sendable {
 
 /// Where a job runs, as far as it decides what the default builder can do.
 public enum RunnerHost: Sendable, Equatable {
-    /// A GitHub-hosted runner (`ubuntu-*`, `windows-*`, `macos-*`): Docker 28, classic image store (facts §2.1).
+    /// A GitHub-hosted runner (`ubuntu-*`, `windows-*`, `macos-*`): Docker 28, classic image store
+    /// (actions/runner-images `images/ubuntu/toolsets/toolset-2404.json` pins docker-ce 28 and writes no `daemon.json`).
     case githubHosted(label: String)
     /// A runner whose Docker Engine configuration the workflow does not show.
     case selfHosted(label: String)

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// Walks a job's steps in order and decides the builder every build runs on (facts §5.2, §5.3).
+/// Walks a job's steps in order and decides the builder every build runs on (docker/setup-buildx-action `src/main.ts`
+/// makes the builder it creates current with `--use`; docker/build-push-action uses the current one).
 ///
 /// A job starts on the runner's default builder, the Docker Engine's own BuildKit (`docker` driver).
 /// A builder created and made current changes it for every later step; one created with `use: false`

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// An input the action's version does not declare: the runner only warns (facts §5.4, §6 #51).
+/// An input the action's version does not declare: the runner only warns (`Unexpected input(s) …`,
+/// actions/runner) and runs the step without it.
 struct ActionInputUnknown: Rule {
     let description = RuleDescription(
         id: "action-input-unknown",

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// Action majors that no longer work or were replaced (facts §6 #52, §5.4, §7).
+/// Action majors that no longer work or were replaced (actions/cache `README.md` on the cache service
+/// shut down in 2025; docker/build-push-action v1's `action.yml` runs the classic `docker build`).
 struct ActionVersionOutdated: Rule {
     let description = RuleDescription(
         id: "action-version-outdated",

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// Provenance, SBOM or other attestations on the classic docker driver (facts §2, §6 #11).
+/// Provenance, SBOM or other attestations on the classic docker driver (`docker/buildx build/opt.go`:
+/// attestations need the multi-platform feature; https://docs.docker.com/go/attestations/).
 struct AttestationUnsupportedByDriver: Rule {
     let description = RuleDescription(
         id: "attestation-unsupported-by-driver",

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// A floating BuildKit image in `driver-opts` (facts §8.9).
+/// A floating BuildKit image in `driver-opts` (https://docs.docker.com/build/builders/drivers/docker-container/;
+/// buildx's default image is `moby/buildkit:buildx-stable-1`, `docker/buildx driver/bkimage/bkimage.go`).
 struct BuildKitImageUnpinned: Rule {
     let description = RuleDescription(
         id: "buildkit-image-unpinned",

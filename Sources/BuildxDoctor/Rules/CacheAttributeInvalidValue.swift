@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// An attribute value BuildKit rejects, or silently replaces with its default (facts §3, §3.7).
+/// An attribute value BuildKit rejects, or silently replaces with its default (each backend's
+/// `getConfig` under `moby/buildkit cache/remotecache/`; `control/control.go` for `mode`).
 struct CacheAttributeInvalidValue: Rule {
     let description = RuleDescription(
         id: "cache-attribute-invalid-value",

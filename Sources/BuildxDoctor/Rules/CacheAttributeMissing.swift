@@ -1,6 +1,8 @@
 import BuildxModel
 
-/// A cache entry without an attribute its backend cannot work without (facts §3.1–§3.6, §6 #21, #49, #50).
+/// A cache entry without an attribute its backend cannot work without (the
+/// `requires` errors of `moby/buildkit client/solve.go` `parseCacheOptions`, and the `not set`/`required` errors of
+/// `cache/remotecache/s3/s3.go` and `azblob/utils.go`).
 struct CacheAttributeMissing: Rule {
     let description = RuleDescription(
         id: "cache-attribute-missing",
@@ -70,7 +72,7 @@ struct CacheAttributeMissing: Rule {
         }
     }
 
-    /// The text buildx or BuildKit prints for the first missing attribute (facts §6 #21, #49, #50).
+    /// The text buildx or BuildKit prints for the first missing attribute (same sources as the type).
     static func error(_ backend: CacheBackend, _ direction: CacheDirection) -> String {
         let role = direction == .export ? "exporter" : "importer"
         switch backend {

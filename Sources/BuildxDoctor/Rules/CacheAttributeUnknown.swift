@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// An attribute the backend does not read in that direction: silently ignored (facts §3).
+/// An attribute the backend does not read in that direction: silently ignored: BuildKit hands
+/// backends a free map of attributes and each reads only the keys it knows (`cache/remotecache/*/` in moby/buildkit).
 struct CacheAttributeUnknown: Rule {
     let description = RuleDescription(
         id: "cache-attribute-unknown",

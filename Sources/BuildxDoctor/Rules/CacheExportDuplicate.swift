@@ -1,6 +1,8 @@
 import BuildxModel
 
-/// Two cache exports BuildKit sees as the same one (facts §3.7 #9, §6 #14).
+/// Two cache exports BuildKit sees as the same one (`duplicate cache exports`,
+/// `findDuplicateCacheOptions` in `moby/buildkit control/control.go`: the key is the `ref` for registry, else the
+/// type and attributes).
 struct CacheExportDuplicate: Rule {
     let description = RuleDescription(
         id: "cache-export-duplicate",

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// A registry cache export in pull request runs, where forks have no write token (facts §8.3).
+/// A registry cache export in pull request runs, where forks have no write token (https://docs.github.com/actions/security-for-github-actions/security-guides/automatic-token-authentication:
+/// pull requests from forks get a read-only GITHUB_TOKEN and no secrets).
 struct CacheExportOnForkPullRequest: Rule {
     let description = RuleDescription(
         id: "cache-export-on-fork-pull-request",

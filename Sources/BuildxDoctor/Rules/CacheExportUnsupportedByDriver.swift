@@ -1,6 +1,8 @@
 import BuildxModel
 
-/// The seed failure: a non-inline `cache-to` on the Docker Engine's own builder (facts §1.1–§1.4, §5.2).
+/// The seed failure: a non-inline `cache-to` on the Docker Engine's own builder (`docker/buildx
+/// build/opt.go` `toSolveOpt` asks the driver for `Cache export`; `driver/docker/driver.go` `Features()` grants it only
+/// with the containerd image store; https://docs.docker.com/build/cache/backends/).
 struct CacheExportUnsupportedByDriver: Rule {
     let description = RuleDescription(
         id: "cache-export-unsupported-by-driver",

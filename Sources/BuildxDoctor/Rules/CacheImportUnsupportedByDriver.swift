@@ -1,6 +1,8 @@
 import BuildxModel
 
-/// A cache import the builder has no importer for: not fatal, the build just never gets cache (facts §1.3, §1.5).
+/// A cache import the builder has no importer for: not fatal, the build just never gets cache (`unknown cache importer`, only logged by
+/// `moby/buildkit solver/llbsolver/bridge.go`; Docker Engine's importers are in `moby/moby
+/// daemon/internal/builder-next/controller.go`).
 struct CacheImportUnsupportedByDriver: Rule {
     let description = RuleDescription(
         id: "cache-import-unsupported-by-driver",

@@ -1,6 +1,6 @@
 import BuildxModel
 
-/// A cache entry buildx cannot parse (facts §4.1, §6 #17–#18).
+/// A cache entry buildx cannot parse (`docker/buildx util/buildflags/cache.go` `ParseCacheEntry`).
 struct CacheSpecInvalid: Rule {
     let description = RuleDescription(
         id: "cache-spec-invalid",

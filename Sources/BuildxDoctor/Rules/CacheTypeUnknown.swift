@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// A `type=` that names no cache backend (facts §1.3, §4.5 D5).
+/// A `type=` that names no cache backend (the backends `moby/buildkit cmd/buildkitd/main.go` registers;
+/// buildx keeps the value's case, so `GHA` is unknown too).
 struct CacheTypeUnknown: Rule {
     let description = RuleDescription(
         id: "cache-type-unknown",

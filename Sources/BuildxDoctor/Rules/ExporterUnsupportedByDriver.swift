@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// `type=oci` or `type=docker,dest=…` outputs on the classic docker driver (facts §2, §6 #9–#10).
+/// `type=oci` or `type=docker,dest=…` outputs on the classic docker driver (`docker/buildx build/opt.go`
+/// checks the `OCI exporter` and `Docker exporter` features; https://docs.docker.com/go/build-exporters/).
 struct ExporterUnsupportedByDriver: Rule {
     let description = RuleDescription(
         id: "exporter-unsupported-by-driver",

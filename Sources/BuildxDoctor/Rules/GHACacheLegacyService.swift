@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// `type=gha` with a buildx or BuildKit too old for the GitHub cache service v2 (facts §7, §6 #22).
+/// `type=gha` with a buildx or BuildKit too old for the GitHub cache service v2 (minimum versions
+/// in https://docs.docker.com/build/ci/github-actions/cache/, "Cache backend API").
 struct GHACacheLegacyService: Rule {
     let description = RuleDescription(
         id: "gha-cache-legacy-service",

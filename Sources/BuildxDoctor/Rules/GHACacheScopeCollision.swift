@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// Different builds writing the same GitHub Actions cache scope (facts §8.2).
+/// Different builds writing the same GitHub Actions cache scope (https://docs.docker.com/build/cache/backends/gha/#scope:
+/// "each build will overwrite the cache of the previous").
 struct GHACacheScopeCollision: Rule {
     let description = RuleDescription(
         id: "gha-cache-scope-collision",

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// `type=inline,mode=max` is silently `min` (facts §3.3, §3.7 #1).
+/// `type=inline,mode=max` is silently `min` (https://docs.docker.com/build/cache/backends/inline/: the inline
+/// exporter only supports `min` cache mode).
 struct InlineCacheModeMax: Rule {
     let description = RuleDescription(
         id: "inline-cache-mode-max",

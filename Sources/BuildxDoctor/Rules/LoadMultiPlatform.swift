@@ -1,6 +1,8 @@
 import BuildxModel
 
-/// `load: true` with several platforms into a Docker Engine with the classic store (facts §2, §6 #7).
+/// `load: true` with several platforms into a Docker Engine with the classic store (`docker/buildx
+/// build/opt.go`: `docker exporter does not currently support exporting manifest lists` unless the target engine runs
+/// the containerd store, which `util/dockerutil/client.go` detects).
 struct LoadMultiPlatform: Rule {
     let description = RuleDescription(
         id: "load-multi-platform",

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// A local cache that nothing brings back between runs (facts §8.1).
+/// A local cache that nothing brings back between runs (https://docs.docker.com/build/cache/backends/local/;
+/// every GitHub-hosted job starts on a fresh machine).
 struct LocalCacheNotPersisted: Rule {
     let description = RuleDescription(
         id: "local-cache-not-persisted",

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// `reset=true` with a buildx that predates it (facts §3.2, §3.7 #6).
+/// `reset=true` with a buildx that predates it (`storesToReset` in `moby/buildkit
+/// client/solve.go`, vendored first by buildx v0.35.0; older buildx ignores the key).
 struct LocalCacheResetUnsupported: Rule {
     let description = RuleDescription(
         id: "local-cache-reset-unsupported",

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// A local cache directory that is never rotated (facts §3.2 `reset`, §8.1).
+/// A local cache directory that is never rotated (https://docs.docker.com/build/ci/github-actions/cache/#local-cache:
+/// old blobs are never removed unless the directory is replaced or `reset=true` is set).
 struct LocalCacheUnboundedGrowth: Rule {
     let description = RuleDescription(
         id: "local-cache-unbounded-growth",

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// More than one platform on the Docker Engine's own builder with the classic store (facts §2).
+/// More than one platform on the Docker Engine's own builder with the classic store (`docker/buildx build/opt.go` checks the
+/// `Multi-platform build` feature; https://docs.docker.com/go/build-multi-platform/).
 struct MultiPlatformUnsupportedByDriver: Rule {
     let description = RuleDescription(
         id: "multi-platform-unsupported-by-driver",

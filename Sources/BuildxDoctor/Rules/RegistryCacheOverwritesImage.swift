@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// A registry cache exported to the tag the image is pushed to (facts §8.5).
+/// A registry cache exported to the tag the image is pushed to (https://docs.docker.com/build/cache/backends/registry/:
+/// `ref` must not be "the same as the target location that you push your image to").
 struct RegistryCacheOverwritesImage: Rule {
     let description = RuleDescription(
         id: "registry-cache-overwrites-image",

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// Pushing to ghcr.io with the job token while `permissions` withholds `packages: write` (facts §8.4, §6 #32–#33).
+/// Pushing to ghcr.io with the job token while `permissions` withholds `packages: write` (https://docs.github.com/packages/managing-github-packages-using-github-actions-workflows/publishing-and-installing-a-package-with-github-actions:
+/// the job needs `packages: write`).
 struct RegistryPushPermissionMissing: Rule {
     let description = RuleDescription(
         id: "registry-push-permission-missing",

@@ -1,6 +1,7 @@
 import BuildxModel
 
-/// A registry cache ref with uppercase letters in its repository (facts §6 #37).
+/// A registry cache ref with uppercase letters in its repository (`invalid reference format: repository
+/// name must be lowercase`, from the distribution/reference parser BuildKit's `cache/remotecache/registry/registry.go` uses).
 struct RegistryRefUppercase: Rule {
     let description = RuleDescription(
         id: "registry-ref-uppercase",

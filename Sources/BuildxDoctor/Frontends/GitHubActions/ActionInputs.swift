@@ -16,7 +16,7 @@ struct ActionInputs {
         return WrittenText(text: input.value.trimmingWhitespace(), span: input.valueSpan(in: file))
     }
 
-    /// build-push-action's inputs as a build (facts §5.1).
+    /// build-push-action's inputs as a build (the inputs of docker/build-push-action's `action.yml`, parsed as its `src/context.ts` does).
     func buildInvocation(at span: Span, builderFromEnv: String?) -> BuildInvocation {
         BuildInvocation(
             span: span, selection: builderSelection(builderFromEnv: builderFromEnv),

@@ -1,8 +1,10 @@
 import BuildxModel
 
-/// What the actions that matter to buildx do to a job's builder (facts §5.2, §5.3).
+/// What the actions that matter to buildx do to a job's builder (docker/setup-buildx-action `src/main.ts`;
+/// docker/build-push-action builds on whatever builder is current).
 enum KnownActions {
-    /// docker/build-push-action v2 and later run buildx; v1 ran the classic `docker build` (facts §5.4).
+    /// docker/build-push-action v2 and later run buildx; v1 ran the classic `docker build` (its
+    /// `action.yml` at tag v1 runs the container image `docker/github-actions:v1`).
     static func isBuildPushAction(_ action: ActionReference) -> Bool {
         guard action.repository == "docker/build-push-action" else { return false }
         return action.majorVersion.map { $0 >= 2 } ?? true
@@ -54,7 +56,8 @@ enum KnownActions {
     }
 
     /// setup-buildx-action creates a `docker-container` builder unless `driver:` says otherwise and makes
-    /// it current unless `use: false` (facts §5.3). `driver: docker` creates nothing: the builder is the
+    /// it current unless `use: false` (docker/setup-buildx-action `action.yml`, `src/main.ts`). `driver: docker`
+    /// creates nothing: the builder is the
     /// Docker Engine's own.
     private static func setupBuildx(_ inputs: ActionInputs) -> BuilderChange {
         let driverInput = inputs.scalar("driver")

@@ -1,7 +1,8 @@
 import BuildxModel
 
-/// Recognises shell commands that change which builder later steps use (facts §5.3: a builder made
-/// current with `--use` stays current for later `run:` and action steps alike).
+/// Recognises shell commands that change which builder later steps use (a builder made
+/// current with `--use` stays current for later `run:` and action steps alike: buildx records the current builder
+/// per Docker context in `~/.docker/buildx`, see https://docs.docker.com/reference/cli/docker/buildx/use/).
 enum ShellBuilderCommands {
     /// Commands after which the builder, or the Docker Engine behind it, cannot be known from the text.
     private static let untraceable = [

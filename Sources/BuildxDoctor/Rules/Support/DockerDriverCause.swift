@@ -144,7 +144,8 @@ struct DockerDriverCause {
     }
 
     /// The reference to write: the current major tag, or the commit of setup-buildx-action v4.3.0 where
-    /// the file pins by commit (facts §0). No commit of setup-qemu-action is recorded, so it gets its tag.
+    /// the file pins by commit (the commit docker/setup-buildx-action's tag v4.3.0 points at). No commit of
+    /// setup-qemu-action is recorded here, so it gets its tag.
     private static func ref(for action: String, pinnedBySHA: Bool) -> (ref: String, comment: String?) {
         if action == "docker/setup-buildx-action", pinnedBySHA {
             return ("37fe631027851001ddb9b187196cc803df7f5f0e", "v4.3.0")
