@@ -74,6 +74,20 @@ public struct SourceFile: Sendable {
         return Location(line: low + 1, column: column, offset: clamped)
     }
 
+    /// The location of a 1-based line and column (columns count Unicode scalars, as libyaml's marks do),
+    /// clamped to the line's end.
+    public func location(line: Int, column: Int) -> Location {
+        let range = byteRange(ofLine: line)
+        var offset = range.lowerBound
+        var remaining = column - 1
+        while remaining > 0, offset < range.upperBound {
+            offset += 1
+            while offset < range.upperBound, Self.isContinuationByte(bytes[offset]) { offset += 1 }
+            remaining -= 1
+        }
+        return location(ofByte: offset)
+    }
+
     /// The span covering a byte range.
     public func span(_ range: Range<Int>) -> Span {
         Span(path: path, start: location(ofByte: range.lowerBound), end: location(ofByte: range.upperBound))
