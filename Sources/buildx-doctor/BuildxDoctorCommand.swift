@@ -136,7 +136,8 @@ struct Fix: ParsableCommand {
                         failed = true
                     }
                 } else {
-                    print(UnifiedDiff.between(file.bytes, result.fixed, path: file.path), terminator: "")
+                    // With the byte order mark, so the diff applies to the file as it is on disk.
+                    print(UnifiedDiff.between(bom + file.bytes, bom + result.fixed, path: file.path), terminator: "")
                 }
             }
             for diagnostic in result.remaining where diagnostic.severity >= .warning && (rules.isEmpty || rules.contains(diagnostic.rule)) {
