@@ -279,8 +279,11 @@ struct FileWriterTests {
     }
 
     /// A program appending to the file in a loop (as `echo … >> file` does) while fix writes it again and
-    /// again: every append must survive, and every replacement reported as made must be in the file.
-    @Test func aConcurrentAppenderLosesNothing() throws {
+    /// again: every append must survive, and every replacement reported as made must be in the file. With
+    /// `holding`, the appender keeps the file open that many microseconds before it writes, as a slower
+    /// program would: its descriptor still leads to the old file after the swap.
+    @Test(arguments: [0, 700])
+    func aConcurrentAppenderLosesNothing(holding: UInt32) throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("ci.yml").path
@@ -289,6 +292,7 @@ struct FileWriterTests {
         let (result, log) = try replaceRepeatedly(path, tries: 200, burst: 8) { line in
             let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
             guard descriptor >= 0 else { return "open: \(String(cString: strerror(errno)))" }
+            if holding > 0 { usleep(UInt32.random(in: 0...holding)) }
             let text = Array("append \(line)\n".utf8)
             let count = text.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             close(descriptor)
@@ -296,7 +300,7 @@ struct FileWriterTests {
         }
 
         let final = try bytes(at: path)
-        print("concurrent appender: \(log.completed) appends, \(result.summary)")
+        print("concurrent appender holding \(holding) µs: \(log.completed) appends, \(result.summary)")
         #expect(log.errors.isEmpty, "\(log.errors)")
         #expect(result.written.count + result.refusals == 200)
         #expect(!result.written.isEmpty)
@@ -371,7 +375,7 @@ let diffCases: [DiffCase] = [
 ]
 
 @Suite("Diffs apply with patch")
-struct DiffPatchTests {
+struct FileWriterDiffTests {
     /// The printed diff, applied with `patch -p1`, gives exactly the bytes `FileWriter` writes.
     @Test(arguments: diffCases)
     func patchGivesTheWrittenBytes(_ testCase: DiffCase) throws {

@@ -16,8 +16,9 @@ import Darwin
 /// - While the new file is prepared and swapped, the original holds a read lease (fcntl(2) F_SETLEASE,
 ///   F_RDLCK). The lease is granted only when no descriptor has the file open for writing, and from then on
 ///   any open(2) for writing or truncate(2) of it waits (up to /proc/sys/fs/lease-break-time) and marks the
-///   lease as breaking, which F_GETLEASE shows. So a writer that was already writing is refused up front,
-///   and one that starts later is seen and has not written a byte yet.
+///   lease as breaking, which F_GETLEASE shows. So a file some program holds open for writing is refused
+///   (after retrying for a tenth of a second), and a writer that opens it later is seen before it has
+///   written a byte. Break notices by signal are turned off; F_GETLEASE is asked instead.
 /// - Right before the swap, the name must still lead to the same device and inode, fstat(2) must show the
 ///   same size, mtime, ctime, mode, owner and link count, the lease must be unbroken and the bytes must
 ///   equal what was read.
@@ -34,9 +35,9 @@ import Darwin
 ///   check only after the last look at the lease (a few system calls before the old file is unlinked)
 ///   writes to the unlinked old file. The lease is checked once more after the unlink, so this is reported
 ///   as an error (exit 2), not silent; the bytes it writes cannot be recovered.
-/// - Where leases are not available (a file system without them such as NFS, or leases disabled with
-///   /proc/sys/fs/leases-enable), a program that already has the file open can write to it between the
-///   last check and the unlink of the old file.
+/// - Where leases are not available (a file system without them such as NFS, leases disabled with
+///   /proc/sys/fs/leases-enable, or root without CAP_LEASE on another user's file), a program that
+///   already has the file open can write to it between the last check and the unlink of the old file.
 /// - Where RENAME_EXCHANGE is not supported (renameat2 fails with EINVAL, e.g. on vfat, NFS or FUSE), a
 ///   plain rename(2) is used: a file another program puts at the name between the last check and the
 ///   rename is replaced. Changes to the old file found after the rename are copied back to the name
