@@ -159,7 +159,8 @@ struct Fix: ParsableCommand {
                         failed = true
                     }
                 } else {
-                    try standardOutput(UnifiedDiff.between(file.bytes, result.fixed, path: file.path))
+                    // With the byte order mark, so the diff applies to the file as it is on disk.
+                    try standardOutput(UnifiedDiff.between(bom + file.bytes, bom + result.fixed, path: file.path))
                 }
             }
             for diagnostic in result.remaining where diagnostic.severity >= .warning && (rules.isEmpty || rules.contains(diagnostic.rule)) {
