@@ -67,6 +67,23 @@ let fixCases: [FixCase] = [
         after: "on: push\npermissions:\n  packages: write\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          password: ${{ secrets.GITHUB_TOKEN }}\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:1\n"),
 ]
 
+/// Findings whose usual fix adds or removes whole lines, written where lines are shared: the fix must
+/// leave the file exactly as it was (and the finding stays), never drop the other inputs on the line.
+let flowStyleCases: [FixCase] = [
+    FixCase(
+        name: "driver: docker inside a flow mapping with other inputs and a comment",
+        before: head + "      - uses: docker/setup-buildx-action@v3\n        with: {driver: docker, version: v0.19.0, install: true} # keep\n      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=gha\n",
+        after: head + "      - uses: docker/setup-buildx-action@v3\n        with: {driver: docker, version: v0.19.0, install: true} # keep\n      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=gha\n"),
+    FixCase(
+        name: "use: false and the build's inputs in flow mappings spread over lines",
+        before: head + "      - uses: docker/setup-buildx-action@v3\n        id: bx\n        with: {use: false}\n      - uses: docker/build-push-action@v6\n        with: {\n          cache-to: type=gha, push: false }\n",
+        after: head + "      - uses: docker/setup-buildx-action@v3\n        id: bx\n        with: {use: false}\n      - uses: docker/build-push-action@v6\n        with: {\n          cache-to: type=gha, push: false }\n"),
+    FixCase(
+        name: "permissions as a flow mapping spread over lines",
+        before: "on: push\npermissions: {\n  contents: read }\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          password: ${{ secrets.GITHUB_TOKEN }}\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:1\n",
+        after: "on: push\npermissions: {\n  contents: read }\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          password: ${{ secrets.GITHUB_TOKEN }}\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:1\n"),
+]
+
 @Suite("Fixes")
 struct FixTests {
     private func fixed(_ text: String, path: String = ".github/workflows/ci.yml") -> Fixer.Result {
@@ -136,6 +153,13 @@ struct FixTests {
         let left = canonicalTree(try YAMLDocument.parse(SourceFile(path: path, text: text)), skipping: gone)
         let right = canonicalTree(try YAMLDocument.parse(after), skipping: new)
         #expect(left == right, "\(left)\n\(right)\n\(gone.sorted()) \(new.sorted())")
+    }
+
+    @Test(arguments: flowStyleCases)
+    func noLineIsAddedOrRemovedAmongFlowStyleEntries(_ example: FixCase) throws {
+        let result = fixed(example.before)
+        #expect(String(decoding: result.fixed, as: UTF8.self) == example.after)
+        #expect(!result.remaining.isEmpty, "the finding stays when it has no safe fix")
     }
 
     @Test func overlappingFixesAreNeverHalfApplied() {

@@ -116,11 +116,14 @@ public struct Permissions: Sendable {
     public let span: Span
     /// The scopes as written, with the spans of their keys and values, for edits.
     public let entries: [(scope: WrittenText, level: WrittenText)]
+    /// Whether the scopes are a flow mapping (`{contents: read}`), where lines cannot be added.
+    public let isFlow: Bool
 
-    public init(grant: Grant, span: Span, entries: [(scope: WrittenText, level: WrittenText)] = []) {
+    public init(grant: Grant, span: Span, entries: [(scope: WrittenText, level: WrittenText)] = [], isFlow: Bool = false) {
         self.grant = grant
         self.span = span
         self.entries = entries
+        self.isFlow = isFlow
     }
 
     /// Whether the block certainly withholds `write` on `scope`.
@@ -184,6 +187,9 @@ public struct Step: Sendable {
     public let inputs: [WrittenText]
     /// The `with` key itself, when the step has one.
     public let inputsKey: Span?
+    /// Whether the inputs are written as a flow mapping (`with: {a: 1, b: 2}`): several inputs may share
+    /// a line there, so no edit may add or remove whole lines among them.
+    public let inputsInFlowStyle: Bool
     /// The registry login the step performs, if it logs in.
     public let registryLogin: RegistryLogin?
 
@@ -191,7 +197,7 @@ public struct Step: Sendable {
         index: Int, span: Span, end: Location? = nil, id: String? = nil, name: String? = nil, condition: String? = nil,
         writtenCondition: WrittenText? = nil, action: ActionReference? = nil, builderChange: BuilderChange? = nil, build: BuildInvocation? = nil,
         script: Script? = nil, restoredPaths: [String] = [], inputs: [WrittenText] = [], inputsKey: Span? = nil,
-        registryLogin: RegistryLogin? = nil
+        inputsInFlowStyle: Bool = false, registryLogin: RegistryLogin? = nil
     ) {
         self.index = index
         self.span = span
@@ -207,6 +213,7 @@ public struct Step: Sendable {
         self.restoredPaths = restoredPaths
         self.inputs = inputs
         self.inputsKey = inputsKey
+        self.inputsInFlowStyle = inputsInFlowStyle
         self.registryLogin = registryLogin
     }
 
@@ -216,7 +223,7 @@ public struct Step: Sendable {
             index: index, span: span, end: end, id: id, name: name, condition: condition, writtenCondition: writtenCondition,
             action: action, builderChange: builderChange, build: build, script: script, restoredPaths: restoredPaths,
             inputs: inputs,
-            inputsKey: inputsKey, registryLogin: registryLogin)
+            inputsKey: inputsKey, inputsInFlowStyle: inputsInFlowStyle, registryLogin: registryLogin)
     }
 }
 

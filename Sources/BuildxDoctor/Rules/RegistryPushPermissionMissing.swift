@@ -101,7 +101,7 @@ struct RegistryPushPermissionMissing: Rule {
     /// `packages: write` in a block-style scope list: the existing `packages:` level replaced, or a new
     /// line before the first scope at its indentation.
     private func grantPackagesWrite(_ permissions: Permissions, in file: SourceFile) -> Fix? {
-        guard case .scopes = permissions.grant, let first = permissions.entries.first,
+        guard case .scopes = permissions.grant, !permissions.isFlow, let first = permissions.entries.first,
             first.scope.span.start.line > permissions.span.start.line
         else { return nil }
         if let packages = permissions.entries.first(where: { $0.scope.text == "packages" }) {

@@ -97,7 +97,7 @@ private struct Reader {
                     WrittenText(text: level.value, span: level.valueSpan(in: file))
                 )
             }
-            return Permissions(grant: .scopes(scopes), span: span, entries: entries)
+            return Permissions(grant: .scopes(scopes), span: span, entries: entries, isFlow: mapping.isFlow)
         case .sequence: return Permissions(grant: .unknown, span: span)
         }
     }
@@ -169,7 +169,8 @@ private struct Reader {
             index: index, span: span, end: mapping.end, id: mapping["id"]?.string, name: mapping["name"]?.string,
             condition: mapping["if"]?.string.map(normalizedCondition), writtenCondition: writtenCondition, action: action,
             builderChange: change, build: build, script: script, restoredPaths: restoredPaths, inputs: inputNames,
-            inputsKey: mapping.entry("with")?.key.valueSpan(in: file), registryLogin: login)
+            inputsKey: mapping.entry("with")?.key.valueSpan(in: file), inputsInFlowStyle: mapping["with"]?.mapping?.isFlow ?? false,
+            registryLogin: login)
     }
 
     /// What a local composite action does to the builder: the last change among its own steps, or no

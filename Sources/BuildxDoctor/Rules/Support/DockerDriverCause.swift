@@ -75,7 +75,7 @@ struct DockerDriverCause {
         let file = plan.file
         switch kind {
         case .dockerDriverSetup(let creator):
-            guard let driver = creator.inputs.first(where: { $0.text == "driver" }) else { return nil }
+            guard let driver = creator.inputs.first(where: { $0.text == "driver" }), !creator.inputsInFlowStyle else { return nil }
             var lines = driver.span.start.line...driver.span.start.line
             if creator.inputs.count == 1, let with = creator.inputsKey { lines = with.start.line...driver.span.start.line }
             return Fix(summary: "remove `driver: docker` from the setup step", edits: [file.removal(ofLines: lines)])
@@ -112,7 +112,9 @@ struct DockerDriverCause {
 
     private func addBuilderInput(naming setup: Step) -> Fix? {
         let file = plan.file
-        guard let firstInput = step.inputs.first, firstInput.span.start.line > (step.inputsKey?.start.line ?? 0) else { return nil }
+        guard let firstInput = step.inputs.first, firstInput.span.start.line > (step.inputsKey?.start.line ?? 0),
+            !step.inputsInFlowStyle
+        else { return nil }
         let id = setup.id ?? "buildx"
         var edits = [
             TextEdit.insert(
