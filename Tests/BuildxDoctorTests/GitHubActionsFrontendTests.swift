@@ -88,11 +88,38 @@ struct GitHubActionsFrontendTests {
         let exports = build.cacheExports
         #expect(exports.count == 3)
         #expect(exports[0].specs.first?.backend == .gha)
-        #expect(exports[0].specs.first?.value(of: "scope") == .unknown)
-        #expect(exports[0].specs.first?.value(of: "mode") == .known("max"))
+        let gha = try #require(exports[0].specs.first)
+        #expect(exports[0].value(of: "scope", in: gha) == .unknown)
+        #expect(exports[0].value(of: "mode", in: gha) == .known("max"))
         #expect(exports[1].specs.isEmpty && exports[2].specs.isEmpty)
         #expect(build.platforms?.knownCount == nil)
         #expect(build.platforms?.platforms.count == 2)
+    }
+
+    /// What is unknown is decided by where expressions stand, not by the bytes that replace them: a
+    /// control character written as an escape is text like any other.
+    @Test func aControlCharacterInAValueIsText() throws {
+        let yaml = header + "      - uses: docker/build-push-action@v6\n        with:\n          cache-to: \"type=local,dest=/tmp/c\\x01,mode=max\"\n          platforms: \"linux/amd64,linux/arm64\\x01\"\n"
+        let build = try build(yaml)
+        let entry = try #require(build.cacheExports.first)
+        let local = try #require(entry.specs.first)
+        #expect(local.backend == .local)
+        #expect(entry.value(of: "dest", in: local) == .known("/tmp/c\u{1}"))
+        #expect(!entry.hasUnknownParts)
+        #expect(build.platforms?.knownCount == 2)
+        let found = diagnostics(yaml).map(\.rule)
+        #expect(found.contains("cache-export-unsupported-by-driver"))
+        #expect(found.contains("multi-platform-unsupported-by-driver"))
+    }
+
+    @Test func expressionsInsideQuotedEntriesStayUnknownAfterTheQuotesGo() throws {
+        let yaml = header + "      - uses: docker/build-push-action@v6\n        with:\n          cache-to: |\n            \"type=registry,ref=${{ env.REF }},mode=max\"\n"
+        let entry = try #require(try build(yaml).cacheExports.first)
+        let spec = try #require(entry.specs.first)
+        #expect(entry.received.hasPrefix("type=registry,ref="))
+        #expect(entry.value(of: "ref", in: spec) == .unknown)
+        #expect(entry.value(of: "mode", in: spec) == .known("max"))
+        #expect(spec.backend == .registry)
     }
 
     @Test(arguments: [

@@ -113,41 +113,73 @@ public struct CacheEntry: Sendable {
     /// The entry's text exactly as written.
     public let text: String
     /// What buildx receives after the action split the list (quotes it removed are gone), with every
-    /// expression masked (see `Expression`).
+    /// expression replaced by placeholders (see `Expression.mask`).
     public let received: String
+    /// Where expressions stand in `received`: what only the run decides.
+    public let unknownParts: [Range<Int>]
     public let span: Span
     public let content: Content
 
-    public init(direction: CacheDirection, text: String, received: String, span: Span, content: Content) {
+    public init(
+        direction: CacheDirection, text: String, received: String, unknownParts: [Range<Int>] = [], span: Span, content: Content
+    ) {
         self.direction = direction
         self.text = text
         self.received = received
+        self.unknownParts = unknownParts
         self.span = span
         self.content = content
     }
 
     /// Parses one list item the way buildx will, keeping expressions opaque. `received` is the item
-    /// after list splitting, with expressions masked.
-    public init(direction: CacheDirection, text: String, received: String, span: Span) {
+    /// after list splitting, expressions replaced by placeholders at `unknownParts`.
+    public init(direction: CacheDirection, text: String, received: String, unknownParts: [Range<Int>], span: Span) {
+        let masked = MaskedText(text: received, unknown: unknownParts)
         let content: Content
         do {
             let specs = try CacheSpecParser.parse(received)
             let hidden = specs.contains { spec in
-                // A lone expression parses as a ref-only entry, but it may stand for any spec.
-                spec.typeField == nil || Expression.isMasked(spec.type)
-                    || spec.fields.contains { Expression.isMasked($0.key) }
-            } && Expression.isMasked(received)
+                // A lone expression parses as a ref-only entry, but it may stand for any spec; an
+                // expression in the type or in a key hides what the entry asks for.
+                guard let typeField = spec.typeField else { return masked.isUnknown(0..<received.utf8.count) }
+                return masked.isUnknown(Self.keyRange(of: typeField, in: received))
+                    || spec.fields.contains { masked.isUnknown(Self.keyRange(of: $0, in: received)) }
+                    || masked.isUnknown(typeField.range)
+            }
             content = hidden ? .unknown : .specs(specs)
         } catch {
-            content = Expression.isMasked(received) ? .unknown : .invalid(error)
+            content = unknownParts.isEmpty ? .invalid(error) : .unknown
         }
-        self.init(direction: direction, text: text, received: received, span: span, content: content)
+        self.init(direction: direction, text: text, received: received, unknownParts: unknownParts, span: span, content: content)
+    }
+
+    /// The bytes of a field's key (a quoted field's key starts after its quote).
+    private static func keyRange(of field: CacheSpec.Field, in received: String) -> Range<Int> {
+        let bytes = received.utf8
+        let start = field.range.lowerBound
+        let quoted = start < bytes.count && bytes[bytes.index(bytes.startIndex, offsetBy: start)] == UInt8(ascii: "\"")
+        let lower = start + (quoted ? 1 : 0)
+        return lower..<min(field.range.upperBound, lower + field.key.utf8.count)
+    }
+
+    /// Whether some part of the entry is an expression.
+    public var hasUnknownParts: Bool { !unknownParts.isEmpty }
+
+    /// Whether the text at `range` of `received` (a field's range, say) touches an expression.
+    public func isUnknown(_ range: Range<Int>) -> Bool {
+        MaskedText(text: received, unknown: unknownParts).isUnknown(range)
+    }
+
+    /// The effective value of `key` in one of this entry's specs, telling expressions apart from text.
+    public func value(of key: String, in spec: CacheSpec) -> AttributeValue {
+        guard let field = spec.field(key) else { return .absent }
+        return isUnknown(field.range) ? .unknown : .known(field.value)
     }
 
     /// A field's value as written, expressions included; `nil` when the action changed the text
     /// (removed quotes), so received offsets no longer match the source.
     public func writtenValue(of field: CacheSpec.Field) -> String? {
-        guard Expression.masked(text) == received else { return nil }
+        guard Expression.mask(text).text == received else { return nil }
         let bytes = Array(text.utf8)
         guard let equals = bytes[field.range].firstIndex(of: UInt8(ascii: "=")) else { return nil }
         return String(decoding: bytes[(equals + 1)..<field.range.upperBound], as: UTF8.self)
@@ -160,7 +192,7 @@ public struct CacheEntry: Sendable {
     /// The field's own span, or `nil` when it cannot be located exactly (what fixes need).
     public func exactSpan(of field: CacheSpec.Field) -> Span? {
         let bytes = Array(text.utf8)
-        guard Expression.masked(text) == received, field.range.upperBound <= bytes.count, !bytes.contains(UInt8(ascii: "\n")),
+        guard Expression.mask(text).text == received, field.range.upperBound <= bytes.count, !bytes.contains(UInt8(ascii: "\n")),
             span.end.offset - span.start.offset == bytes.count
         else { return nil }
         func location(_ offset: Int) -> Location {
@@ -214,13 +246,5 @@ extension AttributeValue {
     public var isFalse: Bool {
         guard case .known(let text) = self else { return false }
         return GoBool.parse(text) != true
-    }
-}
-
-extension CacheSpec {
-    /// The effective value of `key`, telling expressions apart from text.
-    public func value(of key: String) -> AttributeValue {
-        guard let value = attributes[key] else { return .absent }
-        return Expression.isMasked(value) ? .unknown : .known(value)
     }
 }

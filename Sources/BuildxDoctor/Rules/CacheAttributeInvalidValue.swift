@@ -58,7 +58,7 @@ struct CacheAttributeInvalidValue: Rule {
 
     private func invalidValues(_ spec: CacheSpec, _ backend: CacheBackend, _ entry: CacheEntry) -> [Diagnostic] {
         backend.attributes.compactMap { attribute in
-            guard attribute.directions.contains(entry.direction), case .known(let value) = spec.value(of: attribute.name),
+            guard attribute.directions.contains(entry.direction), case .known(let value) = entry.value(of: attribute.name, in: spec),
                 !attribute.accepts(value), let field = spec.field(attribute.name)
             else { return nil }
             let span = entry.span(of: field)
@@ -92,7 +92,7 @@ struct CacheAttributeInvalidValue: Rule {
     }
 
     private func manifestConflict(_ spec: CacheSpec, _ entry: CacheEntry) -> [Diagnostic] {
-        guard entry.direction == .export, spec.value(of: "image-manifest").isTrue, spec.value(of: "oci-mediatypes").isFalse
+        guard entry.direction == .export, entry.value(of: "image-manifest", in: spec).isTrue, entry.value(of: "oci-mediatypes", in: spec).isFalse
         else { return [] }
         return [
             description.diagnostic(

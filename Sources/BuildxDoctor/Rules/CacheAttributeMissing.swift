@@ -61,13 +61,13 @@ struct CacheAttributeMissing: Rule {
             entry.specs.flatMap { spec -> [Diagnostic] in
                 guard let backend = spec.backend else { return [] }
                 let missing = backend.requiredAttributes(for: entry.direction).filter {
-                    spec.value(of: $0.name) == .absent || spec.value(of: $0.name) == .known("")
+                    entry.value(of: $0.name, in: spec) == .absent || entry.value(of: $0.name, in: spec) == .known("")
                 }
                 guard !missing.isEmpty else { return [] }
                 let names = missing.map { "`\($0.name)`" }.joined(separator: " and ")
                 let message =
                     "this `type=\(backend.rawValue)` \(entry.direction.flag) entry has no \(names): the build fails with `\(Self.error(backend, entry.direction))`"
-                return [description.diagnostic(message, at: entry.span, help: help(backend, entry.direction, spec, missing))]
+                return [description.diagnostic(message, at: entry.span, help: help(backend, entry, spec, missing))]
             }
         }
     }
@@ -84,12 +84,11 @@ struct CacheAttributeMissing: Rule {
         }
     }
 
-    private func help(_ backend: CacheBackend, _ direction: CacheDirection, _ spec: CacheSpec, _ missing: [CacheAttribute])
-        -> String
-    {
+    private func help(_ backend: CacheBackend, _ entry: CacheEntry, _ spec: CacheSpec, _ missing: [CacheAttribute]) -> String {
+        let direction = entry.direction
         if backend == .local {
             let wrong = direction == .export ? "src" : "dest"
-            if case .known(let path) = spec.value(of: wrong) {
+            if case .known(let path) = entry.value(of: wrong, in: spec) {
                 let right = direction == .export ? "dest" : "src"
                 return "a \(direction.flag) entry \(direction == .export ? "writes to" : "reads from") `\(right)`: write `\(right)=\(path)` instead of `\(wrong)=`"
             }

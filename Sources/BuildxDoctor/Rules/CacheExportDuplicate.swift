@@ -65,7 +65,7 @@ struct CacheExportDuplicate: Rule {
     /// expression or the entry is inline (extra inline entries are dropped, not duplicated).
     private static func key(of entry: CacheEntry) -> String? {
         guard entry.specs.count == 1, let spec = entry.specs.first, let backend = spec.backend, backend != .inline,
-            !Expression.isMasked(entry.received)
+            !entry.hasUnknownParts
         else { return nil }
         if backend == .registry, let ref = spec.attributes["ref"] { return "registry\u{0}" + ref }
         return ([spec.type] + spec.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: "\u{0}")

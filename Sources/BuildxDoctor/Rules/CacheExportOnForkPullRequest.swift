@@ -90,7 +90,7 @@ struct CacheExportOnForkPullRequest: Rule {
     private func diagnostics(for step: Step, after login: Step) -> [Diagnostic] {
         guard let build = step.build, login.index < step.index, !isGuarded(step.condition) else { return [] }
         return build.cacheExports.compactMap { entry in
-            guard let spec = entry.specs.first(where: { $0.backend == .registry }), !spec.value(of: "ignore-error").isTrue
+            guard let spec = entry.specs.first(where: { $0.backend == .registry }), !entry.value(of: "ignore-error", in: spec).isTrue
             else { return nil }
             return description.diagnostic(
                 "this registry cache export also runs for pull requests from forks, which get neither secrets nor a writable token: for them the login on line \(login.span.start.line) or this cache push fails the job",

@@ -41,7 +41,7 @@ struct CacheTypeUnknown: Rule {
     func check(_ plan: BuildPlan) -> [Diagnostic] {
         plan.cacheEntries.flatMap { _, _, _, entry in
             entry.specs.compactMap { spec -> Diagnostic? in
-                guard spec.backend == nil, !Expression.isMasked(spec.type) else { return nil }
+                guard spec.backend == nil, !entry.isUnknown(spec.typeField?.range ?? 0..<0) else { return nil }
                 let outcome =
                     entry.direction == .export
                     ? "BuildKit fails the build with `unknown cache exporter: \"\(spec.type)\"`"

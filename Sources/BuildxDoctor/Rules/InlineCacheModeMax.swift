@@ -36,7 +36,7 @@ struct InlineCacheModeMax: Rule {
     func check(_ plan: BuildPlan) -> [Diagnostic] {
         plan.cacheEntries.compactMap { _, _, _, entry in
             guard entry.direction == .export,
-                let spec = entry.specs.first(where: { $0.backend == .inline && $0.value(of: "mode") == .known("max") })
+                let spec = entry.specs.first(where: { $0.backend == .inline && entry.value(of: "mode", in: $0) == .known("max") })
             else { return nil }
             let modes = spec.fields.filter { $0.key == "mode" }
             let edits = modes.compactMap(entry.removing)

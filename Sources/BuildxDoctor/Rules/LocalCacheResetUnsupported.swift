@@ -52,7 +52,7 @@ struct LocalCacheResetUnsupported: Rule {
                 version < VersionFacts.buildxLocalCacheReset
             else { return [] }
             return build.cacheExports.compactMap { entry in
-                guard let spec = entry.specs.first(where: { $0.backend == .local }), spec.value(of: "reset").isTrue,
+                guard let spec = entry.specs.first(where: { $0.backend == .local }), entry.value(of: "reset", in: spec).isTrue,
                     let field = spec.field("reset")
                 else { return nil }
                 return description.diagnostic(

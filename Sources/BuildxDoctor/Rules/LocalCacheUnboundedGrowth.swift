@@ -89,7 +89,7 @@ struct LocalCacheUnboundedGrowth: Rule {
         plan.builds.flatMap { job, step, build in
             build.cacheExports.compactMap { entry -> Diagnostic? in
                 guard let spec = entry.specs.first(where: { $0.backend == .local }),
-                    spec.value(of: "reset") == .absent || spec.value(of: "reset").isFalse,
+                    entry.value(of: "reset", in: spec) == .absent || entry.value(of: "reset", in: spec).isFalse,
                     let destination = writtenPath(of: "dest", in: spec, entry: entry)
                 else { return nil }
                 let sources = build.cacheImports.flatMap { importEntry in

@@ -45,7 +45,7 @@ struct RegistryCacheOverwritesImage: Rule {
             let tags = Set(build.result.tags.compactMap { $0.value.known.map(Self.normalized) })
             return build.cacheExports.flatMap { entry in
                 entry.specs.compactMap { spec -> Diagnostic? in
-                    guard spec.backend == .registry, case .known(let ref)? = Optional(spec.value(of: "ref")),
+                    guard spec.backend == .registry, case .known(let ref)? = Optional(entry.value(of: "ref", in: spec)),
                         let field = spec.field("ref"), tags.contains(Self.normalized(ref))
                     else { return nil }
                     return description.diagnostic(

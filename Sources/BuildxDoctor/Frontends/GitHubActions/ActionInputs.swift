@@ -60,7 +60,7 @@ struct ActionInputs {
     private func list(_ name: String, ignoreComma: Bool, quotes: Bool = true) -> [WrittenText] {
         guard let input = scalar(name) else { return [] }
         let bytes = Array(input.value.utf8)
-        let items = (try? ActionInputList.split(Expression.masked(input.value), ignoreComma: ignoreComma, quotes: quotes)) ?? []
+        let items = (try? ActionInputList.split(Expression.mask(input.value).text, ignoreComma: ignoreComma, quotes: quotes)) ?? []
         return zip(items, input.spans(ofValues: items.map(\.range), in: file)).map { item, span in
             WrittenText(text: String(decoding: bytes[item.range], as: UTF8.self), span: span)
         }
@@ -90,29 +90,30 @@ struct ActionInputs {
     /// One entry per list item; each keeps the span of its own text, even inside a `|` block.
     private func cacheEntries(_ direction: CacheDirection) -> [CacheEntry] {
         guard let input = scalar(direction.flag) else { return [] }
-        let masked = Expression.masked(input.value)
+        let masked = Expression.mask(input.value)
         let bytes = Array(input.value.utf8)
         do {
-            let items = try ActionInputList.split(masked, ignoreComma: true)
+            let items = try ActionInputList.split(masked.text, ignoreComma: true)
             return zip(items, input.spans(ofValues: items.map(\.range), in: file)).map { item, span in
                 CacheEntry(
-                    direction: direction, text: String(decoding: bytes[item.range], as: UTF8.self), received: item.text, span: span)
+                    direction: direction, text: String(decoding: bytes[item.range], as: UTF8.self), received: item.text,
+                    unknownParts: masked.unknownRanges(in: item.text, from: item.range), span: span)
             }
         } catch {
             return [
                 CacheEntry(
-                    direction: direction, text: input.value, received: masked, span: input.valueSpan(in: file),
-                    content: .unsplittable(error))
+                    direction: direction, text: input.value, received: masked.text, unknownParts: masked.unknown,
+                    span: input.valueSpan(in: file), content: .unsplittable(error))
             ]
         }
     }
 
     private func platforms() -> PlatformList? {
         guard let input = scalar("platforms") else { return nil }
-        let masked = Expression.masked(input.value)
-        guard let items = try? ActionInputList.split(masked, ignoreComma: false), !items.isEmpty else { return nil }
+        let masked = Expression.mask(input.value)
+        guard let items = try? ActionInputList.split(masked.text, ignoreComma: false), !items.isEmpty else { return nil }
         let platforms: [Value<String>] = items.map { item in
-            Expression.isMasked(item.text) ? .unknown("an expression") : .known(item.text)
+            masked.isUnknown(item.range) ? .unknown("an expression") : .known(item.text)
         }
         return PlatformList(platforms: platforms, span: input.valueSpan(in: file))
     }
