@@ -159,7 +159,10 @@ public enum RunnerHost: Sendable, Equatable {
 }
 
 /// One step of a job with what it means for buildx.
-public struct Step: Sendable {
+///
+/// A class, though immutable: steps are handed to every rule and kept in several lists of the plan,
+/// and copying a value this size costs a retain for each of its fields every time.
+public final class Step: Sendable {
     /// 0-based position in the job.
     public let index: Int
     /// The step's first key: where a step-level finding points.
@@ -275,6 +278,9 @@ public struct ActionReference: Sendable, Equatable {
     public let kind: Kind
     public let text: String
     public let span: Span
+    /// `owner/repo` in lowercase (GitHub names are case-insensitive), or `nil` for local and docker
+    /// actions. Kept once: rules compare it for every step.
+    public let repository: String?
 
     public init(parsing text: String, span: Span) {
         self.text = text
@@ -290,12 +296,11 @@ public struct ActionReference: Sendable, Equatable {
                 owner: parts.first ?? "", repo: parts.count > 1 ? parts[1] : "", path: parts.count > 2 ? parts[2] : nil,
                 ref: ref)
         }
-    }
-
-    /// `owner/repo` in lowercase (GitHub names are case-insensitive), or `nil` for local and docker actions.
-    public var repository: String? {
-        guard case .repository(let owner, let repo, _, _) = kind else { return nil }
-        return "\(owner)/\(repo)".lowercased()
+        if case .repository(let owner, let repo, _, _) = kind {
+            repository = "\(owner)/\(repo)".lowercased()
+        } else {
+            repository = nil
+        }
     }
 
     /// The ref after `@`, for repository actions.
