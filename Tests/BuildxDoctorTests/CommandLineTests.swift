@@ -90,7 +90,7 @@ struct CommandLineTests {
         try Data([0x6F, 0x6E, 0x3A, 0x00, 0x01]).write(to: binary)
         let broken = folder.appendingPathComponent("broken.yml")
         try "on: push\njobs:\n  b: [\n".write(to: broken, atomically: true, encoding: .utf8)
-        let script = folder.appendingPathComponent("build.sh")
+        let script = folder.appendingPathComponent("notes.txt")
         try "docker buildx build --cache-to type=gha .\n".write(to: script, atomically: true, encoding: .utf8)
 
         let result = try run(["check", binary.path, "missing.yml", broken.path, script.path, "Examples/failing", "--format", "json"])

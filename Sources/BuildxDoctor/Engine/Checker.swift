@@ -21,26 +21,41 @@ public struct Checker: Sendable {
         return CheckReport(results: ConcurrentMap.map(candidates) { check(candidate: $0) }, inputErrors: errors)
     }
 
-    /// Checks one file that is already in memory.
+    /// Checks one file that is already in memory: the first frontend that reads it makes its plan.
     public func check(_ file: SourceFile, isExplicit: Bool = true) -> FileResult {
-        let root: YAMLNode?
-        do {
-            root = try YAMLDocument.parse(file)
-        } catch {
-            guard !isExplicit || Self.hasYAMLExtension(file.path) else { return .skipped(file.path) }
-            let span = Span(path: file.path, start: error.location, end: error.location)
-            let diagnostic = RuleRegistry.yamlSyntax.diagnostic(
-                "invalid YAML: \(error.message)", at: span, help: "fix the syntax; GitHub rejects the whole file")
-            return .checked(file, kind: Self.kindFromPath(file.path), diagnostics: [diagnostic])
-        }
-        guard let kind = GitHubActionsFrontend.kind(of: root) else {
-            if !isExplicit, Self.kindFromPath(file.path) == .githubWorkflow {
-                return .checked(file, kind: .githubWorkflow, diagnostics: [])
+        var root: YAMLNode?
+        if Self.mayBeYAML(file) {
+            do {
+                root = try YAMLDocument.parse(file)
+            } catch {
+                guard Self.hasYAMLExtension(file.path) || Frontends.claims(relativePath: file.path) else {
+                    return isExplicit ? .skipped(file.path) : .ignored
+                }
+                let span = Span(path: file.path, start: error.location, end: error.location)
+                let diagnostic = RuleRegistry.yamlSyntax.diagnostic(
+                    "invalid YAML: \(error.message)", at: span, help: "fix the syntax; the CI system rejects the whole file")
+                return .checked(file, kind: Self.kindFromPath(file.path), diagnostics: [diagnostic])
             }
-            return isExplicit ? .skipped(file.path) : .ignored
         }
-        let plan = GitHubActionsFrontend.plan(root!, kind: kind, file: file, localActions: LocalActionLoader(forFileAt: file.path, maximumFileSize: maximumFileSize))
-        return .checked(file, kind: kind, diagnostics: rules.flatMap { $0.check(plan) })
+        let input = FrontendInput(
+            file: file, yaml: root, repository: RepositoryFileLoader(forFileAt: file.path, maximumFileSize: maximumFileSize))
+        for frontend in Frontends.all {
+            if let plan = frontend.plan(input) {
+                return .checked(file, kind: plan.kind, diagnostics: rules.flatMap { $0.check(plan) })
+            }
+        }
+        // A workflow GitHub would read but that holds nothing to check (an empty file, say).
+        if !isExplicit, Self.kindFromPath(file.path) == .githubWorkflow, GitHubActionsFrontend().claims(relativePath: file.path) {
+            return .checked(file, kind: .githubWorkflow, diagnostics: [])
+        }
+        return isExplicit ? .skipped(file.path) : .ignored
+    }
+
+    /// YAML files by name, and any file named without a known non-YAML name: content decides.
+    private static func mayBeYAML(_ file: SourceFile) -> Bool {
+        let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+        return !(name.hasSuffix(".sh") || name.hasSuffix(".bash") || name.hasSuffix(".mk") || name == "Makefile"
+            || name == "GNUmakefile" || name.hasSuffix(".hcl"))
     }
 
     private func check(candidate: FileDiscovery.Candidate) -> FileResult {
@@ -62,7 +77,10 @@ public struct Checker: Sendable {
 
     private static func kindFromPath(_ path: String) -> FileKind {
         let name = path.split(separator: "/").last ?? ""
-        return name == "action.yml" || name == "action.yaml" ? .githubCompositeAction : .githubWorkflow
+        if name == "action.yml" || name == "action.yaml" { return .githubCompositeAction }
+        if GitLabCIFrontend().claims(relativePath: path) { return .gitlabCI }
+        if CircleCIFrontend().claims(relativePath: path) { return .circleCI }
+        return .githubWorkflow
     }
 }
 

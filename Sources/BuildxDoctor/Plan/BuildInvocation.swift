@@ -20,11 +20,14 @@ public struct BuildInvocation: Sendable {
     /// The text that tells this build's image apart from others (context, file, target, tags, build args),
     /// used to see whether two builds make the same image.
     public let identity: String
+    /// Whether buildx finds the GitHub Actions cache service's token and URL in its environment.
+    public let actionsRuntime: ActionsRuntime
 
     public init(
         span: Span, selection: BuilderSelection, builder: BuilderState = .unknown(reason: "not simulated"),
         cacheImports: [CacheEntry], cacheExports: [CacheEntry], platforms: PlatformList?,
-        result: BuildResult = BuildResult(), attestations: [WrittenText] = [], identity: String = ""
+        result: BuildResult = BuildResult(), attestations: [WrittenText] = [], identity: String = "",
+        actionsRuntime: ActionsRuntime = .providedByAction
     ) {
         self.span = span
         self.selection = selection
@@ -35,10 +38,33 @@ public struct BuildInvocation: Sendable {
         self.result = result
         self.attestations = attestations
         self.identity = identity
+        self.actionsRuntime = actionsRuntime
     }
 
     /// Imports and exports together.
     public var cacheEntries: [CacheEntry] { cacheImports + cacheExports }
+
+    /// Whether buildx drops the entry before the build starts: a `type=gha` entry without a `token`
+    /// attribute when the environment has no `ACTIONS_RUNTIME_TOKEN` (`docker/buildx build/opt.go`
+    /// `CreateCaches` keeps a gha entry only with a token and a URL, and says nothing when it drops one).
+    public func dropsEntry(_ entry: CacheEntry) -> Bool {
+        guard actionsRuntime == .missing || actionsRuntime == .noService else { return false }
+        return entry.specs.contains { $0.backend == .gha && entry.value(of: "token", in: $0) == .absent }
+    }
+}
+
+/// Whether a build's environment holds the GitHub Actions cache service's credentials.
+public enum ActionsRuntime: Sendable, Equatable {
+    /// A JavaScript or container action runs buildx: the runner hands it the token and URLs.
+    case providedByAction
+    /// A shell step, where the job exposes them (an env, or crazy-max/ghaction-github-runtime before it).
+    case exposed
+    /// A shell step of a GitHub Actions job that does not expose them.
+    case missing
+    /// Outside GitHub Actions: there is no such service.
+    case noService
+    /// A script or Makefile checked on its own: whoever runs it decides its environment.
+    case unknown
 }
 
 /// Where a build's image goes.

@@ -41,6 +41,13 @@ public struct BuildPlan: Sendable {
 public enum FileKind: String, Sendable, CaseIterable {
     case githubWorkflow = "github-workflow"
     case githubCompositeAction = "github-composite-action"
+    case gitlabCI = "gitlab-ci"
+    case circleCI = "circleci"
+    case shellScript = "shell-script"
+    case makefile = "makefile"
+
+    /// Whether edits may add GitHub Actions steps to the file.
+    public var isGitHubActions: Bool { self == .githubWorkflow || self == .githubCompositeAction }
 }
 
 /// A unit of work that runs its steps in order on one machine (a GitHub Actions job, or the body of a
@@ -67,10 +74,12 @@ public struct Job: Sendable {
     public let firstBuildOnRunnerDefault: Step?
     /// The position of the first `docker/setup-qemu-action` step.
     public let firstQEMUSetupIndex: Int?
+    /// Where the job's builds run, in the user's words: "job `build`", "this action", "target `image`".
+    public let place: String
 
     public init(
         id: String, span: Span, host: RunnerHost, steps: [Step], calledWorkflow: String? = nil,
-        permissions: Permissions? = nil, condition: String? = nil, hasMatrix: Bool = false
+        permissions: Permissions? = nil, condition: String? = nil, hasMatrix: Bool = false, place: String? = nil
     ) {
         self.id = id
         self.span = span
@@ -86,6 +95,7 @@ public struct Job: Sendable {
             return true
         }
         self.firstQEMUSetupIndex = steps.first { $0.action?.repository == "docker/setup-qemu-action" }?.index
+        self.place = place ?? (host == .caller ? "this action" : "job `\(id)`")
     }
 
     /// The step at a 0-based position in the job's `steps:` list (items that are not steps have no `Step`).
@@ -138,8 +148,8 @@ public struct Permissions: Sendable {
 
 /// Where a job runs, as far as it decides what the default builder can do.
 public enum RunnerHost: Sendable, Equatable {
-    /// A GitHub-hosted runner (`ubuntu-*`, `windows-*`, `macos-*`): Docker 28, classic image store
-    /// (actions/runner-images `images/ubuntu/toolsets/toolset-2404.json` pins docker-ce 28 and writes no `daemon.json`).
+    /// A GitHub-hosted runner (`ubuntu-*`, `windows-*`, `macos-*`): Docker 28 with the classic image store
+    /// (https://github.com/actions/runner-images, the Ubuntu images' "Tools" list).
     case githubHosted(label: String)
     /// A runner whose Docker Engine configuration the workflow does not show.
     case selfHosted(label: String)
@@ -147,13 +157,42 @@ public enum RunnerHost: Sendable, Equatable {
     case decidedAtRunTime
     /// A composite action: it runs in its caller's job, on the caller's builder.
     case caller
+    /// A Docker-in-Docker engine the file names (GitLab's `docker:24.0.5-dind` service): its major
+    /// version decides the image store, since a fresh Docker Engine 29 starts with the containerd image
+    /// store (https://docs.docker.com/engine/release-notes/29/) and earlier ones with the classic one.
+    case dockerInDocker(image: String, majorVersion: Int?)
+    /// CircleCI's remote Docker engine (`setup_remote_docker`, https://circleci.com/docs/building-docker-images/).
+    case remoteDocker(version: String?)
+    /// A machine the file does not describe: a script or Makefile checked on its own.
+    case unknownMachine(String)
 
     /// The image stores the runner's Docker Engine may use, or `nil` when even the engine is unknown.
     public var possibleImageStores: [ImageStore]? {
         switch self {
         case .githubHosted: [.classic]
-        case .selfHosted, .decidedAtRunTime: [.classic, .containerd]
+        case .dockerInDocker(_, let major?) where major < 29: [.classic]
+        case .remoteDocker(let version?) where DockerImageVersion.major(ofImage: ":" + version).map({ $0 < 29 }) == true: [.classic]
+        case .selfHosted, .decidedAtRunTime, .dockerInDocker, .remoteDocker, .unknownMachine: [.classic, .containerd]
         case .caller: nil
+        }
+    }
+
+    /// Whether the job runs on a GitHub Actions runner.
+    public var isGitHub: Bool {
+        switch self {
+        case .githubHosted, .selfHosted, .decidedAtRunTime, .caller: true
+        case .dockerInDocker, .remoteDocker, .unknownMachine: false
+        }
+    }
+
+    /// The engine behind the default builder, for messages: why its `docker` driver can do what it can.
+    public var engineDescription: String {
+        switch self {
+        case .githubHosted: "GitHub-hosted runners run Docker 28 without the containerd image store"
+        case .dockerInDocker(let image, let major?) where major < 29:
+            "the `\(image)` service runs Docker \(major), which starts without the containerd image store"
+        case .remoteDocker(let version?): "CircleCI's remote Docker \(version)"
+        default: "the engine's image store is not known from this file"
         }
     }
 }
@@ -170,6 +209,9 @@ public final class Step: Sendable {
     /// Where the step's text ends (the YAML parser's end mark: where the next step or a dedent starts),
     /// so edits can find its last line without rescanning the file; `nil` when not known.
     public let end: Location?
+    /// The CI step this one is part of: a command inside a `run:` script belongs to that step, and new
+    /// steps are inserted before it.
+    public let enclosing: Step?
     public let id: String?
     public let name: String?
     /// The step's `if:` condition, without `${{ }}`.
@@ -197,7 +239,7 @@ public final class Step: Sendable {
     public let registryLogin: RegistryLogin?
 
     public init(
-        index: Int, span: Span, end: Location? = nil, id: String? = nil, name: String? = nil, condition: String? = nil,
+        index: Int, span: Span, end: Location? = nil, enclosing: Step? = nil, id: String? = nil, name: String? = nil, condition: String? = nil,
         writtenCondition: WrittenText? = nil, action: ActionReference? = nil, builderChange: BuilderChange? = nil, build: BuildInvocation? = nil,
         script: Script? = nil, restoredPaths: [String] = [], inputs: [WrittenText] = [], inputsKey: Span? = nil,
         inputsInFlowStyle: Bool = false, registryLogin: RegistryLogin? = nil
@@ -205,6 +247,7 @@ public final class Step: Sendable {
         self.index = index
         self.span = span
         self.end = end
+        self.enclosing = enclosing
         self.id = id
         self.name = name
         self.condition = condition
@@ -223,7 +266,7 @@ public final class Step: Sendable {
     /// A copy with the build's builder decided by the simulation.
     func with(build: BuildInvocation?) -> Step {
         Step(
-            index: index, span: span, end: end, id: id, name: name, condition: condition, writtenCondition: writtenCondition,
+            index: index, span: span, end: end, enclosing: enclosing, id: id, name: name, condition: condition, writtenCondition: writtenCondition,
             action: action, builderChange: builderChange, build: build, script: script, restoredPaths: restoredPaths,
             inputs: inputs,
             inputsKey: inputsKey, inputsInFlowStyle: inputsInFlowStyle, registryLogin: registryLogin)

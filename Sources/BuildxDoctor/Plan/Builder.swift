@@ -71,6 +71,8 @@ public struct BuilderSetup: Sendable {
 public enum BuilderChange: Sendable {
     /// Creates a builder (or, with the docker driver, names the Docker Engine's own).
     case create(BuilderSetup)
+    /// Makes a builder current by name (`docker buildx use NAME`); `nil` when the name is not literal.
+    case use(name: String?)
     /// Changes the builder or the Docker Engine in a way the plan cannot follow.
     case unknown(reason: String)
 }
@@ -83,4 +85,8 @@ public enum BuilderSelection: Sendable {
     case createdByStep(id: String, span: Span)
     /// Any other name or expression.
     case other(String, span: Span)
+    /// The Docker Engine's own builder, whatever is current: what `docker build` uses unless it is given
+    /// `--builder` (https://docs.docker.com/build/builders/, "Difference between docker build and docker
+    /// buildx build"; docker/cli#3676).
+    case engineDefault
 }

@@ -14,7 +14,8 @@ public enum BuilderSimulation {
             return steps.map { $0.with(build: $0.build.map { decided($0, .unknown(reason: reason), buildxVersion: nil) }) }
         }
         let engineDrivers = stores.map(Driver.docker)
-        var current = BuilderState.known(Builder(possibleDrivers: engineDrivers, origin: .runnerDefault))
+        let engineDefault = BuilderState.known(Builder(possibleDrivers: engineDrivers, origin: .runnerDefault))
+        var current = engineDefault
         var createdByStepID: [String: BuilderState] = [:]
         var conditional: (condition: String, state: BuilderState)?
         var buildxVersion: WrittenText?
@@ -33,6 +34,8 @@ public enum BuilderSimulation {
                     state = createdByStepID[id] ?? .unknown(reason: "the builder comes from step `\(id)`, which this plan cannot follow")
                 case .other(let text, _):
                     state = .unknown(reason: "the build names the builder `\(text)`")
+                case .engineDefault:
+                    state = engineDefault
                 }
                 result = step.with(build: decided(build, state, buildxVersion: buildxVersion))
             }
@@ -51,6 +54,8 @@ public enum BuilderSimulation {
                 }
                 if let id = step.id { createdByStepID[id] = created }
                 guard setup.makesCurrent else { return result }
+            case .use(let name):
+                created = name.flatMap { createdByStepID[$0] } ?? .unknown(reason: "the builder is switched to `\(name ?? "a variable")`, which this plan cannot follow")
             case .unknown(let reason):
                 created = .unknown(reason: reason)
             }

@@ -58,7 +58,7 @@ struct AttestationUnsupportedByDriver: Rule {
                 let outcome = verdict == .fails ? "will fail" : "may fail"
                 let condition = verdict == .mayFail ? " \(DockerDriverCause.containerdStoreCondition)" : ""
                 return description.diagnostic(
-                    "this attestation request \(outcome): the build runs on \(DockerDriverCause.dockerDriver(verdict)), which cannot attach attestations\(condition); \(cause.reason)",
+                    "this attestation request \(outcome): the build runs on \(cause.dockerDriver(verdict)), which cannot attach attestations\(condition); \(cause.reason)",
                     at: attestation.span, help: cause.help + ", or remove the attestation input",
                     severity: verdict == .fails ? .error : .warning, fix: cause.fix())
             }

@@ -152,7 +152,8 @@ struct CacheExportUnsupportedByDriver: Rule {
     func check(_ plan: BuildPlan) -> [Diagnostic] {
         plan.builds.flatMap { job, step, build -> [Diagnostic] in
             guard let builder = build.builder.builder else { return [] }
-            return build.cacheExports.compactMap { entry in
+            // An entry buildx drops never reaches the driver (see gha-cache-without-runtime).
+            return build.cacheExports.filter { !build.dropsEntry($0) }.compactMap { entry in
                 let backends = entry.specs.compactMap(\.backend)
                 guard let backend = backends.first(where: { $0 != .inline }) else { return nil }
                 let verdict = DriverVerdict(builder) { backend.support(.export, on: $0).failsBuild }
@@ -174,9 +175,9 @@ struct CacheExportUnsupportedByDriver: Rule {
         if backend == .s3 || backend == .azblob, onDockerDriverOnly {
             message = "this \(what) will fail: the build runs on the `docker` driver, which cannot export `\(backend.rawValue)` cache with either image store; \(cause.reason)"
         } else if verdict == .mayFail {
-            message = "this \(what) may fail: the build runs on \(DockerDriverCause.dockerDriver(verdict)), which can export only `inline` cache \(DockerDriverCause.containerdStoreCondition); \(cause.reason)"
+            message = "this \(what) may fail: the build runs on \(cause.dockerDriver(verdict)), which can export only `inline` cache \(DockerDriverCause.containerdStoreCondition); \(cause.reason)"
         } else {
-            message = "this \(what) will fail: the build runs on \(DockerDriverCause.dockerDriver(verdict)), which can export only `inline` cache; \(cause.reason)"
+            message = "this \(what) will fail: the build runs on \(cause.dockerDriver(verdict)), which can export only `inline` cache; \(cause.reason)"
         }
         return description.diagnostic(
             message, at: entry.span, help: cause.help, severity: verdict == .fails ? .error : .warning, fix: cause.fix())

@@ -58,7 +58,7 @@ struct CacheImportUnsupportedByDriver: Rule {
 
     func check(_ plan: BuildPlan) -> [Diagnostic] {
         plan.builds.flatMap { job, step, build in
-            build.cacheImports.compactMap { entry -> Diagnostic? in
+            build.cacheImports.filter { !build.dropsEntry($0) }.compactMap { entry -> Diagnostic? in
                 guard let backend = entry.specs.compactMap(\.backend).first else { return nil }
                 if backend == .inline {
                     return description.diagnostic(
@@ -71,7 +71,7 @@ struct CacheImportUnsupportedByDriver: Rule {
                 let cause = DockerDriverCause(build: build, step: step, job: job, plan: plan)
                 let condition = verdict == .mayFail ? " \(DockerDriverCause.containerdStoreCondition)" : ""
                 return description.diagnostic(
-                    "this `type=\(backend.rawValue)` cache import is skipped (`unknown cache importer: \(backend.rawValue)`) and the build gets no cache: it runs on \(DockerDriverCause.dockerDriver(verdict)), which has no \(backend.rawValue) importer\(condition); \(cause.reason)",
+                    "this `type=\(backend.rawValue)` cache import is skipped (`unknown cache importer: \(backend.rawValue)`) and the build gets no cache: it runs on \(cause.dockerDriver(verdict)), which has no \(backend.rawValue) importer\(condition); \(cause.reason)",
                     at: entry.span, help: cause.help, fix: cause.fix())
             }
         }

@@ -56,7 +56,7 @@ struct ExporterUnsupportedByDriver: Rule {
                 let cause = DockerDriverCause(build: build, step: step, job: job, plan: plan)
                 let condition = verdict == .mayFail ? " \(DockerDriverCause.containerdStoreCondition)" : ""
                 return description.diagnostic(
-                    "this `type=\(output.spec!.type)` output \(verdict == .fails ? "will" : "may") fail (`\(feature.refusal(by: .docker(.classic)))`): the build runs on \(DockerDriverCause.dockerDriver(verdict))\(condition); \(cause.reason)",
+                    "this `type=\(output.spec!.type)` output \(verdict == .fails ? "will" : "may") fail (`\(feature.refusal(by: .docker(.classic)))`): the build runs on \(cause.dockerDriver(verdict))\(condition); \(cause.reason)",
                     at: output.written.span, help: cause.help, severity: verdict == .fails ? .error : .warning,
                     fix: cause.fix())
             }

@@ -71,8 +71,8 @@ struct MultiPlatformUnsupportedByDriver: Rule {
             let list = known.sorted().map { "`\($0)`" }.joined(separator: ", ")
             let message =
                 verdict == .fails
-                ? "this build for \(list) will fail: it runs on \(DockerDriverCause.dockerDriver(verdict)), which builds one platform at a time; \(cause.reason)"
-                : "this build for \(list) may fail: it runs on \(DockerDriverCause.dockerDriver(verdict)), which builds one platform at a time \(DockerDriverCause.containerdStoreCondition); \(cause.reason)"
+                ? "this build for \(list) will fail: it runs on \(cause.dockerDriver(verdict)), which builds one platform at a time; \(cause.reason)"
+                : "this build for \(list) may fail: it runs on \(cause.dockerDriver(verdict)), which builds one platform at a time \(DockerDriverCause.containerdStoreCondition); \(cause.reason)"
             return description.diagnostic(
                 message, at: platforms.span, help: cause.help, severity: verdict == .fails ? .error : .warning,
                 fix: cause.fix(emulating: Array(known)))

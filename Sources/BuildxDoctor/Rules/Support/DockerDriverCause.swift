@@ -40,7 +40,12 @@ struct DockerDriverCause {
         }
     }
 
-    private var place: String { job.host == .caller ? "this action" : "job `\(job.id)`" }
+    private var place: String { job.place }
+
+    /// What sets up a builder where this build runs.
+    private var setupName: String {
+        plan.kind.isGitHubActions ? "`docker/setup-buildx-action` step" : "`docker buildx create --use`"
+    }
 
     var reason: String {
         switch kind {
@@ -53,25 +58,32 @@ struct DockerDriverCause {
         case .setupInOtherJob(let other, let setup):
             "the builder is set up in job `\(other.id)` (line \(setup.span.start.line)), but every job starts on a fresh runner with only the default builder"
         case .noSetup:
-            "no `docker/setup-buildx-action` step runs before it in \(place)"
+            "no \(setupName) runs before it in \(place)"
         }
     }
 
     var help: String {
         switch kind {
-        case .dockerDriverSetup: "remove `driver: docker` from that step (its default driver is `docker-container`)"
+        case .dockerDriverSetup(let creator):
+            creator.action == nil
+                ? "remove `--driver docker` from that command (the default driver is `docker-container`)"
+                : "remove `driver: docker` from that step (its default driver is `docker-container`)"
         case .unusedSetup(let setup):
             "add `builder: ${{ steps.\(setup.id ?? "buildx").outputs.name }}` to this step"
                 + (setup.id == nil ? " and `id: buildx` to the setup step" : "")
-        case .lateSetup: "move the `docker/setup-buildx-action` step before this build"
+        case .lateSetup: "move the \(setupName) before this build"
         case .setupInOtherJob, .noSetup:
-            "add a `docker/setup-buildx-action` step before this build in \(place): it creates a `docker-container` builder and makes it current"
+            plan.kind.isGitHubActions
+                ? "add a `docker/setup-buildx-action` step before this build in \(place): it creates a `docker-container` builder and makes it current"
+                : "run `docker buildx create --use` before this build in \(place): it creates a `docker-container` builder and makes it current"
         }
     }
 
     /// The edit that puts the build on a `docker-container` builder; with `emulating` platforms the runner
     /// cannot run natively, also a `docker/setup-qemu-action` step when the job has none.
     func fix(emulating platforms: [String] = []) -> Fix? {
+        // Steps can be added only to GitHub Actions files; elsewhere the place for a command is not clear.
+        guard plan.kind.isGitHubActions else { return nil }
         let file = plan.file
         switch kind {
         case .dockerDriverSetup(let creator):
@@ -134,12 +146,14 @@ struct DockerDriverCause {
     /// build step has one, and the pinning style the file uses for docker/* actions.
     private func newStep(_ action: String, name: String, dashColumn: Int) -> String {
         let file = plan.file
+        // The CI step the build is written in sets the style (a command's is its `run:` step).
+        let neighbour = step.enclosing ?? step
         // A quoted `uses:` value's span starts at its opening quote.
-        let quote = step.action.map { file.bytes[$0.span.start.offset] }
+        let quote = neighbour.action.map { file.bytes[$0.span.start.offset] }
         let quoteText = quote == UInt8(ascii: "'") ? "'" : quote == UInt8(ascii: "\"") ? "\"" : ""
         let (ref, comment) = Self.ref(for: action, pinnedBySHA: plan.pinsDockerActionsBySHA)
         let uses = "uses: \(quoteText)\(action)@\(ref)\(quoteText)" + (comment.map { " # \($0)" } ?? "")
-        if step.name != nil {
+        if neighbour.name != nil {
             return file.lines(["- name: \(name)", "  " + uses], indent: dashColumn)
         }
         return file.lines(["- " + uses], indent: dashColumn)
@@ -161,12 +175,11 @@ struct DockerDriverCause {
         return !["amd64", "386", "x86_64"].contains(architecture)
     }
 
-    /// The builder the build runs on, described with what is known about the runner's engine.
-    static func dockerDriver(_ verdict: DriverVerdict) -> String {
+    /// The builder the build runs on, described with what is known about the job's engine.
+    func dockerDriver(_ verdict: DriverVerdict) -> String {
         switch verdict {
-        case .mayFail: "the runner's default `docker` driver"
-        case .fails, .works:
-            "the default `docker` driver with the classic image store (GitHub-hosted runners run Docker 28 without the containerd image store)"
+        case .mayFail: job.host == .caller || job.host.isGitHub ? "the runner's default `docker` driver" : "the Docker Engine's default `docker` driver"
+        case .fails, .works: "the default `docker` driver with the classic image store (\(job.host.engineDescription))"
         }
     }
 

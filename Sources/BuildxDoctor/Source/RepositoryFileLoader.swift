@@ -1,0 +1,72 @@
+import Foundation
+
+/// Reads files a checked file refers to by a path in the repository: the composite actions a workflow
+/// runs with `uses: ./path`, the scripts a step runs, the local files a GitLab pipeline includes. Paths
+/// are relative to the repository root, found as the nearest folder above the file that holds `.git`,
+/// `.github`, `.gitlab-ci.yml` or `.circleci`. Only regular files are read (the path comes from the
+/// file's text, and a FIFO there must not hang the run), each within the Checker's size limit.
+public struct RepositoryFileLoader: Sendable {
+    private enum Root: Sendable {
+        case folder(String?)
+        /// Found only when a local action is met: most files have none, and the search touches the disk.
+        case besideFile(String)
+    }
+
+    private let root: Root
+    /// Action files larger than this are not read: the same limit the Checker puts on the files it checks.
+    private let maximumFileSize: Int
+
+    public init(repositoryRoot: String?, maximumFileSize: Int = Checker.defaultMaximumFileSize) {
+        root = .folder(repositoryRoot)
+        self.maximumFileSize = maximumFileSize
+    }
+
+    /// Loads actions relative to the repository that holds the file at `path`.
+    public init(forFileAt path: String, maximumFileSize: Int = Checker.defaultMaximumFileSize) {
+        root = .besideFile(path)
+        self.maximumFileSize = maximumFileSize
+    }
+
+    /// The repository root: given, or the nearest ancestor folder of the file that marks a repository.
+    var repositoryRoot: String? {
+        switch root {
+        case .folder(let folder): folder
+        case .besideFile(let path): Self.repositoryRoot(above: path)
+        }
+    }
+
+    private static func repositoryRoot(above path: String) -> String? {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var components = absolute.split(separator: "/").dropLast()
+        while true {
+            let directory = "/" + components.joined(separator: "/")
+            var status = stat()
+            let prefix = directory == "/" ? "" : directory
+            for marker in [".github", ".git", ".gitlab-ci.yml", ".circleci"] where stat(prefix + "/" + marker, &status) == 0 {
+                return directory
+            }
+            guard !components.isEmpty else { return nil }
+            components.removeLast()
+        }
+    }
+
+    /// A file of the repository, or `nil` when it cannot be found or read.
+    func load(_ relativePath: String) -> SourceFile? {
+        guard let repositoryRoot, !relativePath.isEmpty else { return nil }
+        let trimmed = relativePath.hasPrefix("./") ? String(relativePath.dropFirst(2)) : relativePath
+        let path = trimmed.hasPrefix("/") ? trimmed : URL(fileURLWithPath: repositoryRoot).appendingPathComponent(trimmed).path
+        return try? RawFile.source(path, limit: maximumFileSize, kinds: .regularFilesOnly)
+    }
+
+    /// A YAML file of the repository, parsed.
+    func loadYAML(_ relativePath: String) -> (SourceFile, YAMLNode)? {
+        guard let file = load(relativePath), let root = try? YAMLDocument.parse(file) else { return nil }
+        return (file, root)
+    }
+
+    /// A local action's metadata file (`action.yml` or `action.yaml` in its folder), parsed.
+    func loadAction(_ actionPath: String) -> (SourceFile, YAMLNode)? {
+        let folder = actionPath.hasSuffix("/") ? actionPath : actionPath + "/"
+        return loadYAML(folder + "action.yml") ?? loadYAML(folder + "action.yaml")
+    }
+}
