@@ -107,9 +107,9 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let compose = folder.appendingPathComponent("compose.yml")
         try "services:\n  app:\n    build: .\n".write(to: compose, atomically: true, encoding: .utf8)
-        let result = try run(["check", compose.path])
+        let result = try run(["check", compose.path, "Examples/fixed"])
         #expect(result.status == 0)
-        #expect(result.stderr == "buildx-doctor: skipped \(compose.path): not a GitHub Actions workflow or composite action\n")
+        #expect(result.stderr == "buildx-doctor: skipped \(compose.path): not a GitHub Actions workflow, composite action or snippet of one\n")
     }
 
     @Test func usageErrorsExitWithTwo() throws {

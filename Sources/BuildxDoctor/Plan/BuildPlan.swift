@@ -137,9 +137,10 @@ public struct Permissions: Sendable {
 public enum RunnerHost: Sendable, Equatable {
     /// A GitHub-hosted runner (`ubuntu-*`, `windows-*`, `macos-*`): Docker 28, classic image store
     /// (actions/runner-images `images/ubuntu/toolsets/toolset-2404.json` pins docker-ce 28 and writes no `daemon.json`).
-    case githubHosted(label: String)
-    /// A runner whose Docker Engine configuration the workflow does not show.
-    case selfHosted(label: String)
+    /// `imageStores` differs only where the configuration's `runners:` says so (`RunnerFacts`).
+    case githubHosted(label: String, imageStores: [ImageStore] = [.classic])
+    /// A runner whose Docker Engine configuration the workflow does not show (unless `RunnerFacts` do).
+    case selfHosted(label: String, imageStores: [ImageStore] = [.classic, .containerd])
     /// `runs-on` is an expression; the runner is decided at run time.
     case decidedAtRunTime
     /// A composite action: it runs in its caller's job, on the caller's builder.
@@ -148,8 +149,8 @@ public enum RunnerHost: Sendable, Equatable {
     /// The image stores the runner's Docker Engine may use, or `nil` when even the engine is unknown.
     public var possibleImageStores: [ImageStore]? {
         switch self {
-        case .githubHosted: [.classic]
-        case .selfHosted, .decidedAtRunTime: [.classic, .containerd]
+        case .githubHosted(_, let stores), .selfHosted(_, let stores): stores
+        case .decidedAtRunTime: [.classic, .containerd]
         case .caller: nil
         }
     }

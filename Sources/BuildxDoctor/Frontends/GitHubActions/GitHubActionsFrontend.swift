@@ -17,9 +17,10 @@ public enum GitHubActionsFrontend {
     }
 
     public static func plan(
-        _ root: YAMLNode, kind: FileKind, file: SourceFile, localActions: LocalActionLoader = LocalActionLoader(repositoryRoot: nil)
+        _ root: YAMLNode, kind: FileKind, file: SourceFile, localActions: LocalActionLoader = LocalActionLoader(repositoryRoot: nil),
+        runnerFacts: RunnerFacts = RunnerFacts()
     ) -> BuildPlan {
-        let reader = Reader(file: file, localActions: localActions, depth: 0)
+        let reader = Reader(file: file, localActions: localActions, depth: 0, runnerFacts: runnerFacts)
         let jobs: [Job]
         switch kind {
         case .githubWorkflow: jobs = reader.workflowJobs(root.mapping)
@@ -45,6 +46,8 @@ private struct Reader {
     let localActions: LocalActionLoader
     /// How many local actions deep this reader is; bounds cycles of actions that use each other.
     let depth: Int
+    /// What the configuration says about the runners' Docker Engines.
+    var runnerFacts = RunnerFacts()
 
     func workflowJobs(_ workflow: YAMLMapping?) -> [Job] {
         guard let jobs = workflow?["jobs"]?.mapping else { return [] }
@@ -55,7 +58,7 @@ private struct Reader {
             if let called = job["uses"]?.string {
                 return Job(id: entry.key.value, span: span, host: .decidedAtRunTime, steps: [], calledWorkflow: called)
             }
-            var host = runnerHost(job["runs-on"])
+            var host = runnerFacts.applied(to: runnerHost(job["runs-on"]), runsOn: job["runs-on"])
             let env = workflowEnv.merging(environment(job["env"])) { $1 }
             if job["container"] != nil || env["DOCKER_HOST"] != nil || env["DOCKER_CONTEXT"] != nil {
                 // The build talks to a Docker Engine the workflow does not describe.
