@@ -156,6 +156,25 @@ struct SuppressionTests {
         #expect(result.suppressed.first?.justification == nil)
     }
 
+    /// Inside a block scalar a comment is part of the value, so a comment above the key covers the block.
+    @Test func aCommentAboveABlockScalarCoversItsLines() {
+        let result = check(
+            workflow(
+                """
+                            # buildx-doctor: ignore[\(cacheExport)] both exports go to a containerd-store runner
+                            cache-to: |
+                              type=gha,scope=a
+
+                              type=local,dest=/tmp/cache
+                            push: true
+                """))
+        #expect(result.reported.isEmpty)
+        #expect(result.suppressed.map(\.diagnostic.span.start.line) == [10, 12])
+        #expect(directives("# buildx-doctor: ignore[yaml-syntax]\n- run: |-\n    a\n  b: c\n", .yaml) == ["1→2 yaml-syntax -"])
+        let unused = check(workflow("            # buildx-doctor: ignore[yaml-syntax]\n            cache-from: >\n              type=gha\n            push: true"))
+        #expect(unused.reported.first { $0.rule == "suppression-unused" }?.message == "this suppression of `yaml-syntax` suppresses nothing: no `yaml-syntax` finding starts on lines 9–10")
+    }
+
     @Test func onlyTheNamedRulesAreSuppressed() {
         let result = check(
             workflow("            platforms: linux/amd64,linux/arm64\n            cache-to: type=gha # buildx-doctor: ignore[multi-platform-unsupported-by-driver]"))

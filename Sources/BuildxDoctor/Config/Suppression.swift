@@ -33,6 +33,11 @@ public struct SuppressionDirective: Sendable, Equatable {
     /// The line whose findings it suppresses: its own line after code, the next line that is not a
     /// comment when the comment stands alone.
     public let target: Int
+    /// The last line it covers: `target`, or in YAML, when the target line opens a block scalar
+    /// (`cache-to: |`), the block's last line. A comment inside a block scalar is part of the value
+    /// (docker/build-push-action would read it as a cache entry), so the block's lines can only be
+    /// suppressed from above its key.
+    public let lastTarget: Int
     public let entries: [Entry]
     /// The text after the list, trimmed; `nil` when there is none.
     public let reason: String?
@@ -141,10 +146,12 @@ public enum Suppressions {
                     while start > range.lowerBound, isBlank(file.bytes[start - 1]) { start -= 1 }
                     removal = start..<range.upperBound
                 }
+                let target = isAlone ? target(after: line, in: file, syntax: syntax) : line
+                let lastTarget = isAlone && syntax == .yaml ? lastLineOfBlockScalar(openedOn: target, in: file) : target
                 directives.append(
                     SuppressionDirective(
-                        line: line, target: isAlone ? target(after: line, in: file, syntax: syntax) : line, entries: entries,
-                        reason: reason, listRange: listRange, removalRange: removal))
+                        line: line, target: target, lastTarget: lastTarget, entries: entries, reason: reason, listRange: listRange,
+                        removalRange: removal))
             }
         }
         return (directives, problems)
@@ -157,7 +164,9 @@ public enum Suppressions {
     ) -> (reported: [Diagnostic], suppressed: [SuppressedDiagnostic], unused: [Diagnostic]) {
         guard !directives.isEmpty else { return (diagnostics, [], []) }
         var byTarget: [Int: [Int]] = [:]
-        for (index, directive) in directives.enumerated() { byTarget[directive.target, default: []].append(index) }
+        for (index, directive) in directives.enumerated() {
+            for line in directive.target...directive.lastTarget { byTarget[line, default: []].append(index) }
+        }
         var used = Set<[Int]>()
         var reported: [Diagnostic] = []
         var suppressed: [SuppressedDiagnostic] = []
@@ -183,7 +192,11 @@ public enum Suppressions {
             guard !idle.isEmpty else { continue }
             let fix = removal(of: idle, from: directive, in: file)
             for entry in idle.map({ directive.entries[$0] }) {
-                let place = directive.target == directive.line ? "on this line" : "on line \(directive.target)"
+                let place =
+                    directive.target == directive.line
+                    ? "on this line"
+                    : directive.lastTarget > directive.target
+                        ? "on lines \(directive.target)–\(directive.lastTarget)" : "on line \(directive.target)"
                 unused.append(
                     Self.unused.diagnostic(
                         "this suppression of `\(entry.rule)` suppresses nothing: no `\(entry.rule)` finding starts \(place)",
@@ -253,6 +266,39 @@ public enum Suppressions {
     private enum Parsed {
         case directive(entries: [SuppressionDirective.Entry], list: Range<Int>, reason: String?)
         case problem(Diagnostic)
+    }
+
+    /// The last line of the block scalar the line opens (`key: |`, `- >-`, `run: |2 # comment`), or the
+    /// line itself. The block holds the following lines that are blank or indented deeper than the
+    /// line's key (YAML 1.2.2, 8.1.1.1 "Block Indentation Indicator": content is indented more than its parent).
+    private static func lastLineOfBlockScalar(openedOn line: Int, in file: SourceFile) -> Int {
+        guard line <= file.lineCount else { return line }
+        let range = file.byteRange(ofLine: line)
+        var end = commentStart(in: file.bytes[range], syntax: .yaml)?.markerStart ?? range.upperBound
+        while end > range.lowerBound, isBlank(file.bytes[end - 1]) { end -= 1 }
+        // Chomping and indentation indicators (`|-`, `>+`, `|2`) follow the `|` or `>`.
+        var cursor = end
+        while cursor > range.lowerBound, "+-0123456789".utf8.contains(file.bytes[cursor - 1]) { cursor -= 1 }
+        guard cursor > range.lowerBound, file.bytes[cursor - 1] == UInt8(ascii: "|") || file.bytes[cursor - 1] == UInt8(ascii: ">"),
+            cursor - 1 == range.lowerBound || isBlank(file.bytes[cursor - 2])
+        else { return line }
+        // The key's column: past the indentation and the `- ` of sequence items.
+        var key = range.lowerBound
+        while key < end, file.bytes[key] == UInt8(ascii: " ") || (file.bytes[key] == UInt8(ascii: "-") && key + 1 < end && isBlank(file.bytes[key + 1])) {
+            key += 1
+        }
+        let keyColumn = key - range.lowerBound
+        var last = line
+        var next = line + 1
+        while next <= file.lineCount {
+            let bytes = file.bytes[file.byteRange(ofLine: next)]
+            if !bytes.allSatisfy(isBlank) {
+                guard bytes.prefix(while: { $0 == UInt8(ascii: " ") }).count > keyColumn else { break }
+                last = next
+            }
+            next += 1
+        }
+        return last
     }
 
     /// Reads `ignore[a, b] reason` from `start` to the end of the line.
