@@ -10,18 +10,8 @@ private func report(_ files: [(String, String)]) -> CheckReport {
 /// A workflow with one job whose build exports the given cache entries on the runner's default builder
 /// (every entry is a `cache-export-unsupported-by-driver` finding), after `before` extra lines.
 private func workflow(cacheTo entries: [String], linesBefore before: Int = 0, indent: String = "") -> String {
-    let padding = String(repeating: "# filler\n", count: before)
-    return padding + """
-        on: push
-        jobs:
-          build:
-            runs-on: ubuntu-latest
-            steps:
-              - uses: docker/build-push-action@v6
-                with:
-                  cache-to: |
-
-        """ + entries.map { "            \(indent)\($0)\n" }.joined()
+    String(repeating: "# filler\n", count: before)
+        + buildStepWorkflow(with: "            cache-to: |\n" + entries.map { "              \(indent)\($0)" }.joined(separator: "\n")) + "\n"
 }
 
 @Suite("Baseline and fingerprints")
@@ -59,19 +49,16 @@ struct BaselineTests {
         #expect(Fingerprint.normalized("cache-to = [\"type=gha\"] // buildx-doctor: ignore[x]") == "cache-to=[\"type=gha\"]")
         #expect(Fingerprint.normalized("url: a#b  # other comment") == "url:a#b#othercomment")
         func twoBuilds(_ comment: String) -> String {
-            """
-            on: push
-            jobs:
-              build:
-                runs-on: ubuntu-latest
-                steps:
-                  - uses: docker/build-push-action@v6
-                    with:
-                      cache-to: type=gha\(comment)
-                  - uses: docker/build-push-action@v6
-                    with:
-                      cache-to: type=gha
-            """
+            RuleExample.steps(
+                """
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: type=gha\(comment)
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: type=gha
+                """
+            ).source
         }
         let plain = report([("ci.yml", twoBuilds(""))])
         #expect(plain.fingerprints.count == 2 && plain.fingerprints[0].hasSuffix(":1") && plain.fingerprints[1].hasSuffix(":2"))

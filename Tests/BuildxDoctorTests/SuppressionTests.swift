@@ -30,19 +30,14 @@ private func check(_ yaml: String, configuration: Configuration? = nil, path: St
 
 private let cacheExport = "cache-export-unsupported-by-driver"
 
-/// A workflow whose one build step, on the runner's default builder, has `build` as the lines of its `with:`.
-private func workflow(_ build: String) -> String {
-    """
-    on: push
-    jobs:
-      build:
-        runs-on: ubuntu-latest
-        steps:
-          - uses: docker/build-push-action@v6
-            with:
-    \(build)
-    """
+/// A workflow whose one build step, on the runner's default builder, has `lines` (indented by 12, as the
+/// file has them) under its `with:`.
+func buildStepWorkflow(with lines: String) -> String {
+    let relative = lines.split(separator: "\n", omittingEmptySubsequences: false).map { $0.dropFirst(min(6, $0.count)) }
+    return RuleExample.steps("- uses: docker/build-push-action@v6\n  with:\n" + relative.joined(separator: "\n")).source
 }
+
+private func workflow(_ build: String) -> String { buildStepWorkflow(with: build) }
 
 @Suite("Inline suppressions")
 struct SuppressionTests {
