@@ -74,7 +74,8 @@ struct Check: ParsableCommand {
                 try standardError("buildx-doctor: error: baseline \(error)")
                 throw ExitCode(2)
             }
-            if !quiet { try standardError("buildx-doctor: recorded \(report.suppressedCount(.baseline)) findings in \(writeBaseline)") }
+            let count = report.suppressedCount(.baseline)
+            if !quiet { try standardError("buildx-doctor: recorded \(count) finding\(count == 1 ? "" : "s") in \(writeBaseline)") }
         }
         let colored = output == nil && format == .text && !noColor && isatty(STDOUT_FILENO) == 1
             && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
