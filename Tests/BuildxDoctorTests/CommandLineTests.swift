@@ -335,17 +335,7 @@ private func repository(_ files: [String: String]) throws -> URL {
 /// A workflow whose only finding is a `cache-export-unsupported-by-driver` error on line 8 (a warning on
 /// a self-hosted `runsOn`).
 private func exportingWorkflow(runsOn: String = "ubuntu-latest", cacheTo: String = "type=gha") -> String {
-    """
-    on: push
-    jobs:
-      build:
-        runs-on: \(runsOn)
-        steps:
-          - uses: docker/build-push-action@v6
-            with:
-              cache-to: \(cacheTo)
-
-    """
+    RuleExample.steps("- uses: docker/build-push-action@v6\n  with:\n    cache-to: \(cacheTo)\n", runsOn: runsOn).source
 }
 
 @Suite("Command line: configuration, inputs and output")
@@ -593,16 +583,8 @@ struct ConfigurationCommandLineTests {
     }
 
     @Test func fixPrintsEachChangeOnceAndFollowsFailOn() throws {
-        let twoJobs = """
-            on: push
-            jobs:
-              a:
-                runs-on: ubuntu-latest
-                steps:
-                  - uses: docker/build-push-action@v6
-                    with:
-                      cache-to: type=gha
-              b:
+        let twoJobs = exportingWorkflow() + """
+              other:
                 runs-on: ubuntu-latest
                 steps:
                   - uses: docker/build-push-action@v6

@@ -190,19 +190,16 @@ struct ConfigTests {
     }
 
     @Test func ruleSettingsChangeWhatTheCheckerReports() throws {
-        let workflow = """
-            on: push
-            jobs:
-              build:
-                runs-on: ubuntu-latest
-                steps:
-                  - uses: docker/setup-buildx-action@v3
-                    with:
-                      driver-opts: image=moby/buildkit:latest
-                  - uses: docker/build-push-action@v6
-                    with:
-                      cache-to: type=gha,mode=maxx
+        let workflow = RuleExample.steps(
             """
+            - uses: docker/setup-buildx-action@v3
+              with:
+                driver-opts: image=moby/buildkit:latest
+            - uses: docker/build-push-action@v6
+              with:
+                cache-to: type=gha,mode=maxx
+            """
+        ).source
         let plain = try findings(workflow, config: "")
         #expect(plain.map { "\($0.rule) \($0.severity)" } == ["buildkit-image-unpinned info", "cache-attribute-invalid-value warning"])
         let tuned = try findings(workflow, config: "rules:\n  buildkit-image-unpinned: off\n  cache-attribute-invalid-value: error\n")
@@ -216,17 +213,14 @@ struct ConfigTests {
     /// Runner facts reach the builder simulation: the `docker` driver with the containerd store exports
     /// registry, local and gha cache and builds several platforms.
     @Test func runnerFactsDecideWhatTheDefaultBuilderCanDo() throws {
-        let workflow = """
-            on: push
-            jobs:
-              build:
-                runs-on: [self-hosted, BuildFarm, linux]
-                steps:
-                  - uses: docker/build-push-action@v6
-                    with:
-                      platforms: linux/amd64,linux/arm64
-                      cache-to: type=gha
+        let workflow = RuleExample.steps(
             """
+            - uses: docker/build-push-action@v6
+              with:
+                platforms: linux/amd64,linux/arm64
+                cache-to: type=gha
+            """, runsOn: "[self-hosted, BuildFarm, linux]"
+        ).source
         func summary(_ config: String) throws -> [String] {
             try findings(workflow, config: config).map { "\($0.rule) \($0.severity)" }
         }
@@ -249,16 +243,13 @@ struct ConfigTests {
     }
 
     @Test func aDockerVersionAloneLeavesBothImageStoresPossible() throws {
-        let workflow = """
-            on: push
-            jobs:
-              build:
-                runs-on: ubuntu-24.04
-                steps:
-                  - uses: docker/build-push-action@v6
-                    with:
-                      cache-to: type=registry,ref=ghcr.io/acme/app:cache
+        let workflow = RuleExample.steps(
             """
+            - uses: docker/build-push-action@v6
+              with:
+                cache-to: type=registry,ref=ghcr.io/acme/app:cache
+            """, runsOn: "ubuntu-24.04"
+        ).source
         #expect(try findings(workflow, config: "").map(\.severity) == [.error])
         let newer = try findings(workflow, config: "runners:\n  - labels: ubuntu-24.04\n    docker-version: \"29\"\n")
         #expect(newer.map(\.severity) == [.warning])
