@@ -14,11 +14,14 @@ public struct FrontendInput: Sendable {
     public let yaml: YAMLNode?
     /// Reads other files of the repository (local actions, scripts, included pipelines).
     public let repository: RepositoryFileLoader
+    /// What the configuration says about the runners' Docker Engines.
+    public let runnerFacts: RunnerFacts
 
-    public init(file: SourceFile, yaml: YAMLNode?, repository: RepositoryFileLoader) {
+    public init(file: SourceFile, yaml: YAMLNode?, repository: RepositoryFileLoader, runnerFacts: RunnerFacts = RunnerFacts()) {
         self.file = file
         self.yaml = yaml
         self.repository = repository
+        self.runnerFacts = runnerFacts
     }
 }
 

@@ -148,11 +148,12 @@ public struct Permissions: Sendable {
 
 /// Where a job runs, as far as it decides what the default builder can do.
 public enum RunnerHost: Sendable, Equatable {
-    /// A GitHub-hosted runner (`ubuntu-*`, `windows-*`, `macos-*`): Docker 28 with the classic image store
-    /// (https://github.com/actions/runner-images, the Ubuntu images' "Tools" list).
-    case githubHosted(label: String)
-    /// A runner whose Docker Engine configuration the workflow does not show.
-    case selfHosted(label: String)
+    /// A GitHub-hosted runner (`ubuntu-*`, `windows-*`, `macos-*`): Docker 28, classic image store
+    /// (actions/runner-images `images/ubuntu/toolsets/toolset-2404.json` pins docker-ce 28 and writes no `daemon.json`).
+    /// `imageStores` differs only where the configuration's `runners:` says so (`RunnerFacts`).
+    case githubHosted(label: String, imageStores: [ImageStore] = [.classic])
+    /// A runner whose Docker Engine configuration the workflow does not show (unless `RunnerFacts` do).
+    case selfHosted(label: String, imageStores: [ImageStore] = [.classic, .containerd])
     /// `runs-on` is an expression; the runner is decided at run time.
     case decidedAtRunTime
     /// A composite action: it runs in its caller's job, on the caller's builder.
@@ -169,10 +170,10 @@ public enum RunnerHost: Sendable, Equatable {
     /// The image stores the runner's Docker Engine may use, or `nil` when even the engine is unknown.
     public var possibleImageStores: [ImageStore]? {
         switch self {
-        case .githubHosted: [.classic]
+        case .githubHosted(_, let stores), .selfHosted(_, let stores): stores
         case .dockerInDocker(_, let major?) where major < 29: [.classic]
         case .remoteDocker(let version?) where DockerImageVersion.major(ofImage: ":" + version).map({ $0 < 29 }) == true: [.classic]
-        case .selfHosted, .decidedAtRunTime, .dockerInDocker, .remoteDocker, .unknownMachine: [.classic, .containerd]
+        case .decidedAtRunTime, .dockerInDocker, .remoteDocker, .unknownMachine: [.classic, .containerd]
         case .caller: nil
         }
     }
@@ -188,7 +189,9 @@ public enum RunnerHost: Sendable, Equatable {
     /// The engine behind the default builder, for messages: why its `docker` driver can do what it can.
     public var engineDescription: String {
         switch self {
-        case .githubHosted: "GitHub-hosted runners run Docker 28 without the containerd image store"
+        case .githubHosted(_, let stores) where stores == [.classic]: "GitHub-hosted runners run Docker 28 without the containerd image store"
+        case .githubHosted(let label, _), .selfHosted(let label, _):
+            "the configuration's `runners:` entry for `\(label)` says which image store its engine uses"
         case .dockerInDocker(let image, let major?) where major < 29:
             "the `\(image)` service runs Docker \(major), which starts without the containerd image store"
         case .remoteDocker(let version?): "CircleCI's remote Docker \(version)"

@@ -7,12 +7,13 @@ public protocol Reporter: Sendable {
 public enum ReportFormat: String, Sendable, CaseIterable {
     case text, json, sarif, github
 
-    public func reporter(colored: Bool) -> any Reporter {
+    /// The reporter; `quiet` leaves out the summary line of the text and github formats.
+    public func reporter(colored: Bool, quiet: Bool = false) -> any Reporter {
         switch self {
-        case .text: TextReporter(colored: colored)
+        case .text: TextReporter(colored: colored, showsSummary: !quiet)
         case .json: JSONReporter()
         case .sarif: SARIFReporter()
-        case .github: GitHubReporter()
+        case .github: GitHubReporter(showsSummary: !quiet)
         }
     }
 }

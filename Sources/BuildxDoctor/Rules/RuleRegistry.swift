@@ -48,6 +48,6 @@ public enum RuleRegistry {
         all.first { $0.description.id == id }
     }
 
-    /// Every description, including `yaml-syntax`.
-    public static var descriptions: [RuleDescription] { all.map(\.description) + [yamlSyntax] }
+    /// Every description, including `yaml-syntax` and the findings about suppression comments.
+    public static var descriptions: [RuleDescription] { all.map(\.description) + [yamlSyntax] + Suppressions.descriptions }
 }

@@ -62,7 +62,8 @@ public enum FileDiscovery {
     private static func search(_ root: String, errors: inout [InputError]) -> [String] {
         var found: [String] = []
         var folderErrors: [InputError] = []
-        var pending: [(path: String, relative: String)] = [(root, "")]
+        // The root's own name counts: `check .github` must find `.github/workflows/*.yml`.
+        var pending: [(path: String, relative: String)] = [(root, root)]
         while let folder = pending.popLast() {
             let entries: [Entry]
             do {

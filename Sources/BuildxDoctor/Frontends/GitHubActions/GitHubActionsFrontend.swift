@@ -17,7 +17,7 @@ public struct GitHubActionsFrontend: Frontend {
 
     public func plan(_ input: FrontendInput) -> BuildPlan? {
         guard let root = input.yaml, let kind = Self.kind(of: root) else { return nil }
-        return Self.plan(root, kind: kind, file: input.file, localActions: input.repository)
+        return Self.plan(root, kind: kind, file: input.file, localActions: input.repository, runnerFacts: input.runnerFacts)
     }
 
     /// Which kind of GitHub Actions file `root` is, judged by content: a workflow has `jobs` and `on`
@@ -35,9 +35,10 @@ public struct GitHubActionsFrontend: Frontend {
     }
 
     public static func plan(
-        _ root: YAMLNode, kind: FileKind, file: SourceFile, localActions: RepositoryFileLoader = RepositoryFileLoader(repositoryRoot: nil)
+        _ root: YAMLNode, kind: FileKind, file: SourceFile, localActions: RepositoryFileLoader = RepositoryFileLoader(repositoryRoot: nil),
+        runnerFacts: RunnerFacts = RunnerFacts()
     ) -> BuildPlan {
-        let reader = Reader(file: file, localActions: localActions, depth: 0)
+        let reader = Reader(file: file, localActions: localActions, depth: 0, runnerFacts: runnerFacts)
         let jobs = kind == .githubCompositeAction ? reader.compositeJob(root.mapping) : reader.workflowJobs(root.mapping)
         return BuildPlan(file: file, kind: kind, jobs: jobs, triggers: triggers(root.mapping?["on"]))
     }
@@ -59,6 +60,8 @@ private struct Reader {
     let localActions: RepositoryFileLoader
     /// How many local actions deep this reader is; bounds cycles of actions that use each other.
     let depth: Int
+    /// What the configuration says about the runners' Docker Engines.
+    var runnerFacts = RunnerFacts()
 
     func workflowJobs(_ workflow: YAMLMapping?) -> [Job] {
         guard let jobs = workflow?["jobs"]?.mapping else { return [] }
@@ -69,7 +72,7 @@ private struct Reader {
             if let called = job["uses"]?.string {
                 return Job(id: entry.key.value, span: span, host: .decidedAtRunTime, steps: [], calledWorkflow: called)
             }
-            var host = runnerHost(job["runs-on"])
+            var host = runnerFacts.applied(to: runnerHost(job["runs-on"]), runsOn: job["runs-on"])
             let env = workflowEnv.merging(environment(job["env"])) { $1 }
             if job["container"] != nil || env["DOCKER_HOST"] != nil || env["DOCKER_CONTEXT"] != nil {
                 // The build talks to a Docker Engine the workflow does not describe.
@@ -179,7 +182,7 @@ private struct Reader {
 
     /// Windows runners run `run:` steps with PowerShell unless `shell:` says otherwise.
     private static func isWindows(_ host: RunnerHost) -> Bool {
-        if case .githubHosted(let label) = host { return label.hasPrefix("windows") }
+        if case .githubHosted(let label, _) = host { return label.hasPrefix("windows") }
         return false
     }
 
