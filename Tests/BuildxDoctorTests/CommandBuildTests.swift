@@ -1,3 +1,4 @@
+import Foundation
 import BuildxDoctor
 import Testing
 
@@ -142,5 +143,61 @@ struct CommandBuildTests {
             String(decoding: result.fixed, as: UTF8.self)
                 == workflowHead
                 + "      - name: Set up Docker Buildx\n        uses: docker/setup-buildx-action@v4\n      - name: Build\n        run: |\n          docker buildx build --cache-to type=registry,ref=r/c .\n")
+    }
+}
+
+@Suite("Scripts and Makefiles that jobs run")
+struct FollowedScriptTests {
+    /// A repository with the given files, checked as `check` checks a folder.
+    private func check(_ files: [String: String]) throws -> CheckReport {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (path, text) in files {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return Checker().check(paths: [folder.path])
+    }
+
+    private let script = "#!/bin/sh\nset -e\ndocker buildx build \\\n  --cache-to type=registry,ref=ghcr.io/acme/app:cache .\n"
+
+    @Test func aFindingInAScriptAJobRunsIsReportedInTheScriptWithTheJobsBuilder() throws {
+        let report = try check([
+            ".github/workflows/ci.yml": workflowHead + "      - run: ./scripts/build.sh\n",
+            "scripts/build.sh": script,
+        ])
+        let findings = report.diagnostics.filter { $0.rule == "cache-export-unsupported-by-driver" }
+        #expect(findings.count == 1)
+        let finding = try #require(findings.first)
+        #expect(finding.span.path.hasSuffix("scripts/build.sh"))
+        #expect((finding.span.start.line, finding.span.start.column) == (4, 14))
+        #expect(finding.severity == .error, "the job runs on a GitHub-hosted runner, so it will fail")
+    }
+
+    @Test func aScriptRunAfterSetupIsSilentAndNotCheckedAgainOnItsOwn() throws {
+        let report = try check([
+            ".github/workflows/ci.yml": workflowHead + "      - uses: docker/setup-buildx-action@v3\n      - run: bash scripts/build.sh\n",
+            "scripts/build.sh": script,
+        ])
+        #expect(report.diagnostics.filter { $0.rule == "cache-export-unsupported-by-driver" }.isEmpty)
+    }
+
+    @Test func aScriptNoJobRunsIsCheckedOnItsOwnAndMaySay() throws {
+        let report = try check(["scripts/build.sh": script])
+        let finding = try #require(report.diagnostics.first { $0.rule == "cache-export-unsupported-by-driver" })
+        #expect(finding.severity == .warning)
+        #expect(finding.message.contains("may fail"))
+    }
+
+    @Test func makeTargetsAreFollowed() throws {
+        let report = try check([
+            ".gitlab-ci.yml": "build:\n  script:\n    - make image\n  services: [docker:24-dind]\n",
+            "Makefile": "IMAGE := ghcr.io/acme/app\nimage:\n\t@docker buildx build --cache-to type=registry,ref=$(IMAGE):cache .\n",
+        ])
+        let finding = try #require(report.diagnostics.first { $0.rule == "cache-export-unsupported-by-driver" })
+        #expect(finding.span.path.hasSuffix("Makefile"))
+        #expect(finding.span.start.line == 3)
+        #expect(finding.severity == .error)
     }
 }

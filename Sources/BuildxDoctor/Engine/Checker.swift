@@ -111,7 +111,11 @@ public struct Checker: Sendable {
             report.configurationErrors = inputs.configurationErrors
             return report
         }
-        let outcomes = ConcurrentMap.map(inputs.inputs) { input -> FileOutcome in
+        // Scripts and Makefiles found by searching are checked on their own only when no CI file here runs
+        // them: a job that runs one reports its findings there, with what the job knows of its builder.
+        let standalone = inputs.inputs.filter { !$0.isExplicit && Self.isStandaloneScript($0.path) }
+        let others = inputs.inputs.filter { $0.isExplicit || !Self.isStandaloneScript($0.path) }
+        let check = { @Sendable (input: Inputs.Input) -> FileOutcome in
             do throws(InputError) {
                 let file = try read(input)
                 return outcome(file, isExplicit: input.isExplicit, configuration: input.configuration, assumeYAML: input.path == "-" && standardInputPath == nil)
@@ -119,6 +123,9 @@ public struct Checker: Sendable {
                 return FileOutcome(.unreadable(error))
             }
         }
+        let first = ConcurrentMap.map(others, check)
+        let followed = Set(first.flatMap { $0.referenced.map { PathText.absolute($0.path) } })
+        let outcomes = first + ConcurrentMap.map(standalone.filter { !followed.contains(PathText.absolute($0.path)) }, check)
         var report = CheckReport(outcomes: outcomes, inputErrors: inputs.inputErrors)
         report.excluded = inputs.excluded
         return report
@@ -183,7 +190,9 @@ public struct Checker: Sendable {
         let input = FrontendInput(file: file, yaml: root, repository: repository, runnerFacts: runnerFacts)
         for frontend in Frontends.all {
             if let plan = frontend.plan(input) {
-                return finish(file, kind: plan.kind, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
+                var outcome = finish(file, kind: plan.kind, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
+                outcome.referenced = plan.referencedPaths.sorted().compactMap { try? load($0) }
+                return outcome
             }
         }
         if let root, isExplicit, let shape = Snippet.shape(of: root) {
@@ -229,6 +238,11 @@ public struct Checker: Sendable {
         try RawFile.source(path, limit: maximumFileSize)
     }
 
+    /// Files that the script and Makefile frontends claim by name.
+    private static func isStandaloneScript(_ path: String) -> Bool {
+        ShellScriptFrontend().claims(relativePath: path) || MakefileFrontend().claims(relativePath: path)
+    }
+
     /// YAML files by name, and any file named without a known non-YAML name: content decides.
     private static func mayBeYAML(_ file: SourceFile) -> Bool {
         let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
@@ -267,6 +281,8 @@ struct FileOutcome: Sendable {
     var reason: String?
     /// The path of an ignored file.
     var ignoredPath: String?
+    /// Other files the plan reads (scripts a job runs), for quoting their lines.
+    var referenced: [SourceFile] = []
 
     init(_ result: FileResult, suppressed: [SuppressedDiagnostic] = [], reason: String? = nil, ignoredPath: String? = nil) {
         self.result = result
@@ -326,8 +342,14 @@ public struct CheckReport: Sendable {
         for outcome in outcomes {
             add(outcome.result, reason: outcome.reason, ignoredPath: outcome.ignoredPath)
             all += outcome.suppressed
+            for file in outcome.referenced where sources[file.path] == nil { sources[file.path] = file }
         }
         diagnostics.sort(by: Self.inOrder)
+        // A script two workflows run is reported once.
+        var seen = Set<String>()
+        diagnostics = diagnostics.filter { diagnostic in
+            seen.insert("\(diagnostic.rule)\u{0}\(diagnostic.span.path)\u{0}\(diagnostic.span.byteRange)\u{0}\(diagnostic.message)").inserted
+        }
         all.sort { Self.inOrder($0.diagnostic, $1.diagnostic) }
         // Occurrences are counted over reported and suppressed findings together, so suppressing one
         // finding does not change the fingerprint of the next on an identical line.

@@ -18,6 +18,8 @@ public struct BuildPlan: Sendable {
     public let firstBuilderSetups: [(job: Job, setup: Step)]
     /// Whether the file pins some docker/* action by commit SHA (new steps then follow that style).
     public let pinsDockerActionsBySHA: Bool
+    /// The other files the plan's steps stand in: scripts and Makefiles that jobs run.
+    public let referencedPaths: Set<String>
 
     public init(file: SourceFile, kind: FileKind, jobs: [Job], triggers: Set<String> = []) {
         self.file = file
@@ -28,6 +30,7 @@ public struct BuildPlan: Sendable {
         self.builds = builds
         self.cacheEntries = builds.flatMap { job, step, build in build.cacheEntries.map { (job, step, build, $0) } }
         self.firstBuilderSetups = jobs.compactMap { job in job.builderSetups.first.map { (job, $0) } }
+        self.referencedPaths = Set(jobs.flatMap { $0.steps.map(\.span.path) }.filter { $0 != file.path })
         self.pinsDockerActionsBySHA = jobs.contains { job in
             job.steps.contains { step in
                 guard let action = step.action, action.repository?.hasPrefix("docker/") == true, let ref = action.ref else { return false }

@@ -54,8 +54,9 @@ public struct RepositoryFileLoader: Sendable {
     func load(_ relativePath: String) -> SourceFile? {
         guard let repositoryRoot, !relativePath.isEmpty else { return nil }
         let trimmed = relativePath.hasPrefix("./") ? String(relativePath.dropFirst(2)) : relativePath
-        let path = trimmed.hasPrefix("/") ? trimmed : URL(fileURLWithPath: repositoryRoot).appendingPathComponent(trimmed).path
-        return try? RawFile.source(path, limit: maximumFileSize, kinds: .regularFilesOnly)
+        let absolute = PathText.absolute(trimmed.hasPrefix("/") ? trimmed : repositoryRoot + "/" + trimmed)
+        // Named as reports name the files they were given: relative to the current folder when below it.
+        return try? RawFile.source(PathText.display(absolute), limit: maximumFileSize, kinds: .regularFilesOnly)
     }
 
     /// A YAML file of the repository, parsed.
