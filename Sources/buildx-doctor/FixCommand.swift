@@ -69,7 +69,7 @@ struct Fix: ParsableCommand {
             let first = checker.check(file, isExplicit: input.isExplicit)
             switch first {
             case .checked: break
-            case .skipped: passedOver.append((file.path, "not a GitHub Actions workflow, composite action or snippet of one"))
+            case .skipped: passedOver.append((file.path, ReadKinds.passedOverReason))
             case .ignored: ignored.append(file.path)
             case .unreadable: break
             }

@@ -107,7 +107,7 @@ struct CommandLineTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(binary.path):1: not a text file"))
         #expect(result.stderr.contains("missing.yml: no such file or directory"))
-        #expect(result.stderr.contains("skipped \(script.path): not a GitHub Actions workflow"))
+        #expect(result.stderr.contains("skipped \(script.path): not a file buildx-doctor reads"))
         #expect(result.stdout.contains(#""rule":"yaml-syntax""#))
         #expect(result.stdout.contains(#""rule":"cache-export-unsupported-by-driver""#))
     }
@@ -119,7 +119,7 @@ struct CommandLineTests {
         try "services:\n  app:\n    build: .\n".write(to: compose, atomically: true, encoding: .utf8)
         let result = try run(["check", compose.path, "Examples/fixed"])
         #expect(result.status == 0)
-        #expect(result.stderr == "buildx-doctor: skipped \(compose.path): not a GitHub Actions workflow, composite action or snippet of one\n")
+        #expect(result.stderr == "buildx-doctor: skipped \(compose.path): not a file buildx-doctor reads (a GitHub Actions workflow, composite action or snippet, GitLab CI, CircleCI, a shell script or a Makefile)\n")
     }
 
     @Test func usageErrorsExitWithTwo() throws {
@@ -499,8 +499,8 @@ struct ConfigurationCommandLineTests {
             named.stderr
                 == """
                 buildx-doctor: error: nothing to check: no GitHub Actions workflow, composite action or snippet of one in compose.yml, README.md
-                  skipped compose.yml: not a GitHub Actions workflow, composite action or snippet of one
-                  skipped README.md: not a GitHub Actions workflow, composite action or snippet of one
+                  skipped compose.yml: not a file buildx-doctor reads (a GitHub Actions workflow, composite action or snippet, GitLab CI, CircleCI, a shell script or a Makefile)
+                  skipped README.md: not a file buildx-doctor reads (a GitHub Actions workflow, composite action or snippet, GitLab CI, CircleCI, a shell script or a Makefile)
 
                 """)
         let fix = try run(["fix"], in: empty)

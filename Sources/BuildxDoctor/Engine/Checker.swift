@@ -414,7 +414,7 @@ public struct CheckReport: Sendable {
             sources[file.path] = file
             self.diagnostics += diagnostics
         case .skipped(let path):
-            passedOver.append(PassedOver(path: path, reason: reason ?? "not a GitHub Actions workflow, composite action or snippet of one"))
+            passedOver.append(PassedOver(path: path, reason: reason ?? ReadKinds.passedOverReason))
         case .ignored:
             if let ignoredPath { ignored.append(ignoredPath) }
         case .unreadable(let error): inputErrors.append(error)
