@@ -8,8 +8,24 @@ import Foundation
 public struct RepositoryFileLoader: Sendable {
     private enum Root: Sendable {
         case folder(String?)
-        /// Found only when a local action is met: most files have none, and the search touches the disk.
-        case besideFile(String)
+        /// Found only when a file is first asked for (most checked files refer to none, and the search
+        /// touches the disk), then kept for the other references of the same file.
+        case besideFile(String, FoundRoot)
+    }
+
+    /// The root once searched for. A class, so that copies of the loader share one search.
+    private final class FoundRoot: @unchecked Sendable {
+        private let lock = NSLock()
+        private var found: String??
+
+        func value(_ search: () -> String?) -> String? {
+            lock.lock()
+            defer { lock.unlock() }
+            if let found { return found }
+            let result = search()
+            found = .some(result)
+            return result
+        }
     }
 
     private let root: Root
@@ -23,7 +39,7 @@ public struct RepositoryFileLoader: Sendable {
 
     /// Loads actions relative to the repository that holds the file at `path`.
     public init(forFileAt path: String, maximumFileSize: Int = Checker.defaultMaximumFileSize) {
-        root = .besideFile(path)
+        root = .besideFile(path, FoundRoot())
         self.maximumFileSize = maximumFileSize
     }
 
@@ -31,7 +47,7 @@ public struct RepositoryFileLoader: Sendable {
     var repositoryRoot: String? {
         switch root {
         case .folder(let folder): folder
-        case .besideFile(let path): Self.repositoryRoot(above: path)
+        case .besideFile(let path, let found): found.value { Self.repositoryRoot(above: path) }
         }
     }
 
