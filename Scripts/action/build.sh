@@ -6,6 +6,7 @@
 # BUILDX_DOCTOR_BUILD_PATH may name a build folder to keep between runs (Scripts/test-action.sh does);
 # the default is under RUNNER_TEMP, which the runner empties after the job.
 set -euo pipefail
+# shellcheck source=Scripts/action/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 root=$(action_root)
 bin_dir=$(binary_dir)

@@ -13,6 +13,7 @@
 # Outputs: exit-code (of the check with INPUT_FAIL_ON), errors, warnings, infos, sarif-file, binary.
 # The step summary gets the counts and, when jq is there (it is on GitHub's runners), a table of the findings.
 set -uo pipefail
+# shellcheck source=Scripts/action/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bin_dir=$(binary_dir)
 bin="$bin_dir/buildx-doctor"

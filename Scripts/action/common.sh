@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the action's step scripts (sourced, not run). Each step of action.yml runs one script from this folder
 # with bash, with the GitHub Actions variables the runner sets: GITHUB_ACTION_PATH (this repository's checkout),
 # GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_PATH, GITHUB_WORKSPACE, RUNNER_TEMP, RUNNER_OS, RUNNER_ARCH.

@@ -3,6 +3,7 @@
 # input that could not be read), after the SARIF upload had its chance to run.
 # Environment: EXIT_CODE, FAIL_ON (the input, for the message).
 set -euo pipefail
+# shellcheck source=Scripts/action/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 code="${EXIT_CODE:-}"
 case "$code" in

@@ -5,6 +5,7 @@
 # Sources/, and the build script with its flags.
 # Outputs: key, bin-dir.
 set -euo pipefail
+# shellcheck source=Scripts/action/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 root=$(action_root)
 cd "$root"
