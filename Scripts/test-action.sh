@@ -6,8 +6,8 @@
 #
 #   Scripts/test-action.sh
 #
-# Needs swift, python3 (PyYAML is installed from PyPI when missing) and jq. The release build goes to
-# .build-action-test/ (git-ignored) and is incremental after the first run (about 3 minutes on 2 cores).
+# Needs swift, python3 (PyYAML is installed from PyPI into .build-venv/ when missing) and jq. The release build
+# goes to .build-action-test/ (git-ignored) and is incremental after the first run (about 3 minutes on 2 cores).
 # Prints one line per check and "N passed, M failed"; exits 1 when a check failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,14 @@ root=$(pwd)
 for tool in swift python3 jq; do
   command -v "$tool" >/dev/null 2>&1 || { echo "test-action.sh: needs $tool" >&2; exit 2; }
 done
-python3 -c 'import yaml' 2>/dev/null || python3 -m pip install --quiet pyyaml
+# python3 with PyYAML: the system's, or a virtual environment in .build-venv/ (git-ignored) when it has none;
+# pip may not install into a system Python (PEP 668).
+python=python3
+if ! python3 -c 'import yaml' 2>/dev/null; then
+  [ -x .build-venv/bin/python ] || python3 -m venv .build-venv
+  .build-venv/bin/python -c 'import yaml' 2>/dev/null || .build-venv/bin/python -m pip install --quiet pyyaml
+  python=.build-venv/bin/python
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -38,7 +45,7 @@ cp -R Examples/failing/. "$work/spaces/sub dir/"
 run_action() {
   rm -rf "$temp"
   set +e
-  result=$(python3 Scripts/action-runner.py --workspace "$1" --runner-temp "$temp" --cache "$cache" "${@:2}" \
+  result=$("$python" Scripts/action-runner.py --workspace "$1" --runner-temp "$temp" --cache "$cache" "${@:2}" \
     2>"$work/log")
   status=$?
   set -e

@@ -5,9 +5,9 @@
 #
 #   Scripts/test-pre-commit.sh
 #
-# Needs git, swift and python3; pre-commit is installed from PyPI when missing. pre-commit builds the package
-# with `swift build -c release` twice (try-repo in a throwaway store, then once in a temporary PRE_COMMIT_HOME):
-# about 7 minutes on 2 cores. Prints every pre-commit command with the hook's output, one line per check and
+# Needs git, swift and python3; pre-commit is installed from PyPI into .build-venv/ when missing. pre-commit
+# builds the package with `swift build -c release` twice (try-repo in a throwaway store, then once in a temporary
+# PRE_COMMIT_HOME): about 7 minutes on 2 cores. Prints every pre-commit command with the hook's output, one line per check and
 # "N passed, M failed"; exits 1 when a check failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +16,15 @@ root=$(pwd)
 for tool in git swift python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "test-pre-commit.sh: needs $tool" >&2; exit 2; }
 done
-python3 -m pre_commit --version >/dev/null 2>&1 || python3 -m pip install --quiet pre-commit
-echo "using $(python3 -m pre_commit --version)"
+# pre-commit: the one python3 has, or one installed from PyPI into .build-venv/ (git-ignored); pip may not install
+# into a system Python (PEP 668).
+python=python3
+if ! python3 -m pre_commit --version >/dev/null 2>&1; then
+  [ -x .build-venv/bin/python ] || python3 -m venv .build-venv
+  .build-venv/bin/python -m pre_commit --version >/dev/null 2>&1 || .build-venv/bin/python -m pip install --quiet pre-commit
+  python=$root/.build-venv/bin/python
+fi
+echo "using $("$python" -m pre_commit --version)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -61,7 +68,7 @@ pre_commit() {
   shift
   echo "\$ (cd $name && pre-commit $*)" | sed "s|$work/hook-repo|<clone>|g"
   set +e
-  output=$(cd "$work/$name" && python3 -m pre_commit "$@" --color never 2>&1)
+  output=$(cd "$work/$name" && "$python" -m pre_commit "$@" --color never 2>&1)
   status=$?
   set -e
   # try-repo first prints the configuration it generated, up to a line of '='.
