@@ -21,7 +21,13 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 /// The name and version reports carry.
 public enum ToolInfo {
     public static let name = "buildx-doctor"
+    #if BUILDX_DOCTOR_RELEASE
+    // Scripts/release.sh builds an export of the commit with this flag and a generated ReleaseVersion.swift
+    // that holds the `git describe` version; every other build reports the version below.
+    public static let version = releaseVersion
+    #else
     public static let version = "0.1.0"
+    #endif
 }
 
 extension Diagnostic {
