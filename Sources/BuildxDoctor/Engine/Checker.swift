@@ -16,6 +16,8 @@ public struct Checker: Sendable {
     public let rules: [any Rule]
     /// Files larger than this are refused rather than parsed (no real workflow comes close).
     public let maximumFileSize: Int
+    /// Repository roots found so far, shared by every file this checker reads.
+    private let repositoryRoots = RepositoryRoots()
     public var configuration: ConfigurationChoice
     /// Read every input as this kind instead of judging by content (`--kind`).
     public var kind: InputKind?
@@ -172,7 +174,7 @@ public struct Checker: Sendable {
                 return finish(file, kind: Self.kindFromPath(file.path), [diagnostic], enabled: enabled, configuration: configuration)
             }
         }
-        let repository = RepositoryFileLoader(forFileAt: file.path, maximumFileSize: maximumFileSize)
+        let repository = RepositoryFileLoader(forFileAt: file.path, maximumFileSize: maximumFileSize, roots: repositoryRoots)
         let runnerFacts = configuration?.runnerFacts ?? RunnerFacts()
         // A snippet (steps, one step, a jobs map) is checked as if it sat in a workflow: when asked to, or when
         // a file named on the command line is nothing else.

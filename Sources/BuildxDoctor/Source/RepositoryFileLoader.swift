@@ -9,23 +9,8 @@ public struct RepositoryFileLoader: Sendable {
     private enum Root: Sendable {
         case folder(String?)
         /// Found only when a file is first asked for (most checked files refer to none, and the search
-        /// touches the disk), then kept for the other references of the same file.
-        case besideFile(String, FoundRoot)
-    }
-
-    /// The root once searched for. A class, so that copies of the loader share one search.
-    private final class FoundRoot: @unchecked Sendable {
-        private let lock = NSLock()
-        private var found: String??
-
-        func value(_ search: () -> String?) -> String? {
-            lock.lock()
-            defer { lock.unlock() }
-            if let found { return found }
-            let result = search()
-            found = .some(result)
-            return result
-        }
+        /// touches the disk), through a cache that every file of one check shares.
+        case besideFile(String, RepositoryRoots)
     }
 
     private let root: Root
@@ -38,8 +23,8 @@ public struct RepositoryFileLoader: Sendable {
     }
 
     /// Loads actions relative to the repository that holds the file at `path`.
-    public init(forFileAt path: String, maximumFileSize: Int = Checker.defaultMaximumFileSize) {
-        root = .besideFile(path, FoundRoot())
+    public init(forFileAt path: String, maximumFileSize: Int = Checker.defaultMaximumFileSize, roots: RepositoryRoots = RepositoryRoots()) {
+        root = .besideFile(path, roots)
         self.maximumFileSize = maximumFileSize
     }
 
@@ -47,22 +32,7 @@ public struct RepositoryFileLoader: Sendable {
     var repositoryRoot: String? {
         switch root {
         case .folder(let folder): folder
-        case .besideFile(let path, let found): found.value { Self.repositoryRoot(above: path) }
-        }
-    }
-
-    private static func repositoryRoot(above path: String) -> String? {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        var components = absolute.split(separator: "/").dropLast()
-        while true {
-            let directory = "/" + components.joined(separator: "/")
-            var status = stat()
-            let prefix = directory == "/" ? "" : directory
-            for marker in [".github", ".git", ".gitlab-ci.yml", ".circleci"] where stat(prefix + "/" + marker, &status) == 0 {
-                return directory
-            }
-            guard !components.isEmpty else { return nil }
-            components.removeLast()
+        case .besideFile(let path, let roots): roots.root(above: path)
         }
     }
 
@@ -85,5 +55,42 @@ public struct RepositoryFileLoader: Sendable {
     func loadAction(_ actionPath: String) -> (SourceFile, YAMLNode)? {
         let folder = actionPath.hasSuffix("/") ? actionPath : actionPath + "/"
         return loadYAML(folder + "action.yml") ?? loadYAML(folder + "action.yaml")
+    }
+}
+
+/// The repository root of each folder, searched for once: the files of one check mostly share a few
+/// folders, and the search stats every folder up to `/`.
+public final class RepositoryRoots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byFolder: [String: String?] = [:]
+
+    public init() {}
+
+    /// The nearest folder above the file at `path` that holds `.github`, `.git`, `.gitlab-ci.yml` or `.circleci`.
+    func root(above path: String) -> String? {
+        let folder = PathText.absolute(path + "/..")
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = byFolder[folder] { return known }
+        var visited: [String] = []
+        var directory = folder
+        var found: String?
+        while true {
+            if let known = byFolder[directory] {
+                found = known
+                break
+            }
+            visited.append(directory)
+            var status = stat()
+            let prefix = directory == "/" ? "" : directory
+            if [".github", ".git", ".gitlab-ci.yml", ".circleci"].contains(where: { stat(prefix + "/" + $0, &status) == 0 }) {
+                found = directory
+                break
+            }
+            guard directory != "/" else { break }
+            directory = PathText.absolute(directory + "/..")
+        }
+        for folder in visited { byFolder[folder] = .some(found) }
+        return found
     }
 }
