@@ -8,7 +8,9 @@ import BuildxModel
 /// otherwise the version does, since Docker Engine 29 starts a fresh install — and this action always
 /// starts the engine on a new data root — with the containerd image store, while earlier engines start
 /// with the classic one (https://docs.docker.com/engine/storage/containerd/). An expression, or a
-/// version this cannot read (`type=git,…`), leaves both stores possible.
+/// version this cannot read (`type=git,…`), leaves both stores possible. `set-host` and `context` do not
+/// matter here: either way later Docker and buildx commands talk to the new engine (`DOCKER_HOST`, or
+/// the context the action creates and switches to).
 enum EngineInstall {
     static let actions: Set<String> = ["docker/setup-docker-action", "crazy-max/ghaction-setup-docker"]
 
