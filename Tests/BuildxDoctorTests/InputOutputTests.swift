@@ -429,7 +429,7 @@ struct ReportedTextTests {
             .write(to: workflow, atomically: true, encoding: .utf8)
         let fix = try run(["fix", workflow.path])
         #expect(fix.status == 1)
-        #expect(fix.stderr.contains("q… [cache-type-unknown] (no safe fix"))
+        #expect(fix.stderr.contains("q…` [cache-type-unknown] (no safe fix"))
         #expect(fix.stderr.count < 1_200)
 
         let escaped = TextReporter(colored: false).render(report(line: "k: \u{1B}[2Jv", column: 4, endColumn: 5, message: "a\u{1B}]0;x\u{7}\nb"))

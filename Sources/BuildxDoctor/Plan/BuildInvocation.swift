@@ -9,6 +9,9 @@ public struct BuildInvocation: Sendable {
     public internal(set) var builder: BuilderState
     /// The buildx version a setup step before the build pinned (`version:`), if any.
     public internal(set) var buildxVersion: WrittenText?
+    /// The image stores the job's Docker Engine may use when the build runs: where `load` sends the
+    /// image, whatever the builder. `nil` when the engine is not known (a composite action's caller).
+    public internal(set) var engineStores: [ImageStore]?
     public let cacheImports: [CacheEntry]
     public let cacheExports: [CacheEntry]
     /// The requested platforms, `nil` when none is requested.
@@ -17,16 +20,16 @@ public struct BuildInvocation: Sendable {
     public let result: BuildResult
     /// Attestation requests (`provenance`, `sbom`, `attests`) as written; `false` values are left out.
     public let attestations: [WrittenText]
-    /// The text that tells this build's image apart from others (context, file, target, tags, build args),
-    /// used to see whether two builds make the same image.
-    public let identity: String
+    /// What decides the image the build makes (context, file, target, build args, platforms), used to
+    /// see whether two builds make the same image.
+    public let identity: BuildIdentity
     /// Whether buildx finds the GitHub Actions cache service's token and URL in its environment.
     public let actionsRuntime: ActionsRuntime
 
     public init(
         span: Span, selection: BuilderSelection, builder: BuilderState = .unknown(reason: "not simulated"),
         cacheImports: [CacheEntry], cacheExports: [CacheEntry], platforms: PlatformList?,
-        result: BuildResult = BuildResult(), attestations: [WrittenText] = [], identity: String = "",
+        result: BuildResult = BuildResult(), attestations: [WrittenText] = [], identity: BuildIdentity = BuildIdentity(),
         actionsRuntime: ActionsRuntime = .providedByAction
     ) {
         self.span = span

@@ -70,6 +70,10 @@ public struct Job: Sendable {
     public let condition: String?
     /// Whether the job runs once per combination of a `strategy.matrix`.
     public let hasMatrix: Bool
+    /// The job's `strategy.matrix`, expanded; `nil` when it has none.
+    public let matrix: Matrix?
+    /// `runs-on` as written (labels joined with `, `), where a matrix can choose the machine.
+    public let runsOn: String?
     /// The steps that create a BuildKit builder, in order. Kept once here: the driver rules ask for
     /// each build, and scanning the steps per build would make a long job cost quadratic time.
     public let builderSetups: [Step]
@@ -82,7 +86,8 @@ public struct Job: Sendable {
 
     public init(
         id: String, span: Span, host: RunnerHost, steps: [Step], calledWorkflow: String? = nil,
-        permissions: Permissions? = nil, condition: String? = nil, hasMatrix: Bool = false, place: String? = nil
+        permissions: Permissions? = nil, condition: String? = nil, hasMatrix: Bool = false, matrix: Matrix? = nil,
+        runsOn: String? = nil, place: String? = nil
     ) {
         self.id = id
         self.span = span
@@ -92,6 +97,8 @@ public struct Job: Sendable {
         self.permissions = permissions
         self.condition = condition
         self.hasMatrix = hasMatrix
+        self.matrix = matrix
+        self.runsOn = runsOn
         self.builderSetups = steps.filter(\.createsBuilder)
         self.firstBuildOnRunnerDefault = steps.first { step in
             guard case .runnerDefault? = step.build?.builder.builder?.origin else { return false }

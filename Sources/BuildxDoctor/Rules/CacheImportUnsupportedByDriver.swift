@@ -54,6 +54,17 @@ struct CacheImportUnsupportedByDriver: Rule {
                   with:
                     cache-from: type=gha
                 """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-docker-action@v4
+                  with:
+                    set-host: true
+                    daemon-config: |
+                      {"features": {"containerd-snapshotter": true}}
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: type=gha
+                """),
         ])
 
     func check(_ plan: BuildPlan) -> [Diagnostic] {
@@ -69,9 +80,9 @@ struct CacheImportUnsupportedByDriver: Rule {
                 let verdict = DriverVerdict(builder) { backend.support(.import, on: $0) != .supported }
                 guard verdict != .works else { return nil }
                 let cause = DockerDriverCause(build: build, step: step, job: job, plan: plan)
-                let condition = verdict == .mayFail ? " \(DockerDriverCause.containerdStoreCondition)" : ""
+                let condition = verdict == .mayFail ? " \(cause.storeCondition)" : ""
                 return description.diagnostic(
-                    "this `type=\(backend.rawValue)` cache import is skipped (`unknown cache importer: \(backend.rawValue)`) and the build gets no cache: it runs on \(cause.dockerDriver(verdict)), which has no \(backend.rawValue) importer\(condition); \(cause.reason)",
+                    "this `type=\(backend.rawValue)` cache import is skipped (`unknown cache importer: \(backend.rawValue)`) and the build gets no cache: it runs on \(cause.driver(verdict)), which has no \(backend.rawValue) importer\(condition); \(cause.reason)",
                     at: entry.span, help: cause.help, fix: cause.fix())
             }
         }

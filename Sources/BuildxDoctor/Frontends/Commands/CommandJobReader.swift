@@ -223,8 +223,11 @@ struct CommandSteps {
                     (word.literal.map { .known($0) } ?? .unknown("a variable"), locator.span(word.range))
                 }),
             attestations: attestations,
-            identity: [build.context, build.file?.value, build.target?.value].map { $0.map { locator.text($0.range) } ?? "" }
-                .joined(separator: "\u{0}"),
+            identity: BuildIdentity(
+                context: build.context.map { locator.text($0.range) }, file: build.file?.value.map { locator.text($0.range) },
+                target: build.target?.value.map { locator.text($0.range) },
+                buildArgs: build.buildArgs.compactMap(\.value).map { locator.text($0.range) },
+                platforms: platformWords.map { locator.text($0.range) }),
             actionsRuntime: context.actionsRuntime)
     }
 

@@ -83,7 +83,8 @@ private struct Reader {
             return Job(
                 id: entry.key.value, span: span, host: host, steps: BuilderSimulation.run(steps, on: host),
                 permissions: permissions, condition: job["if"]?.string.map(normalizedCondition),
-                hasMatrix: job["strategy"]?.mapping?["matrix"] != nil)
+                hasMatrix: job["strategy"]?.mapping?["matrix"] != nil, matrix: MatrixReader.matrix(job["strategy"]?.mapping?["matrix"]),
+                runsOn: MatrixReader.runsOn(job["runs-on"]))
         }
     }
 

@@ -13,6 +13,9 @@ struct DockerDriverCause {
         /// A setup step in another job.
         case setupInOtherJob(Job, Step)
         case noSetup
+        /// A step that installed a Docker Engine, whose own builder became current; with the setup step
+        /// before it whose builder it displaced, if any.
+        case installedEngine(Step, displaced: Step?)
     }
 
     private let kind: Kind
@@ -27,7 +30,9 @@ struct DockerDriverCause {
         self.job = job
         self.plan = plan
         let creators = job.builderSetups
-        if case .step(let index)? = build.builder.builder?.origin, let creator = job.step(at: index) {
+        if case .installedEngine(let index)? = build.builder.builder?.origin, let installer = job.step(at: index) {
+            kind = .installedEngine(installer, displaced: creators.last { $0.index < index && $0.makesBuilderCurrent })
+        } else if case .step(let index)? = build.builder.builder?.origin, let creator = job.step(at: index) {
             kind = .dockerDriverSetup(creator)
         } else if let unused = creators.last(where: { $0.index < step.index && !$0.makesBuilderCurrent }) {
             kind = .unusedSetup(unused)
@@ -59,6 +64,9 @@ struct DockerDriverCause {
             "the builder is set up in job `\(other.id)` (line \(setup.span.start.line)), but every job starts on a fresh runner with only the default builder"
         case .noSetup:
             "no \(setupName) runs before it in \(place)"
+        case .installedEngine(let installer, let displaced):
+            "the step at line \(installer.span.start.line) made that engine current, and with it its own `docker` driver"
+                + (displaced.map { ", replacing the builder set up at line \($0.span.start.line)" } ?? "")
         }
     }
 
@@ -76,6 +84,8 @@ struct DockerDriverCause {
             plan.kind.isGitHubActions
                 ? "add a `docker/setup-buildx-action` step before this build in \(place): it creates a `docker-container` builder and makes it current"
                 : "run `docker buildx create --use` before this build in \(place): it creates a `docker-container` builder and makes it current"
+        case .installedEngine(let installer, _):
+            "add a `docker/setup-buildx-action` step after the engine is installed (line \(installer.span.start.line)) and before this build"
         }
     }
 
@@ -103,7 +113,7 @@ struct DockerDriverCause {
                     .insert(file.text(ofLines: item.firstLine...item.lastLine), at: file.startOffset(ofLine: target)),
                     file.removal(ofLines: item.firstLine...item.lastLine),
                 ])
-        case .setupInOtherJob, .noSetup:
+        case .setupInOtherJob, .noSetup, .installedEngine:
             let first = firstNeedingStep
             guard let item = file.sequenceItem(of: first) else { return nil }
             let needsQEMU =
@@ -118,9 +128,18 @@ struct DockerDriverCause {
         }
     }
 
-    /// The first build of the job that runs on the runner's default builder: one setup step before it
-    /// serves every later build too.
-    private var firstNeedingStep: Step { job.firstBuildOnRunnerDefault ?? step }
+    /// The first build of the job that runs on the engine's default builder: one setup step before it
+    /// serves every later build too (after an engine install, only the builds after that install).
+    private var firstNeedingStep: Step {
+        if case .installedEngine(let installer, _) = kind {
+            return job.steps.first { later in
+                guard later.index > installer.index, case .installedEngine(installer.index)? = later.build?.builder.builder?.origin
+                else { return false }
+                return true
+            } ?? step
+        }
+        return job.firstBuildOnRunnerDefault ?? step
+    }
 
     private func addBuilderInput(naming setup: Step) -> Fix? {
         let file = plan.file
@@ -176,7 +195,7 @@ struct DockerDriverCause {
     }
 
     /// The builder the build runs on, described with what is known about the job's engine.
-    func dockerDriver(_ verdict: DriverVerdict) -> String {
+    private func dockerDriver(_ verdict: DriverVerdict) -> String {
         switch verdict {
         case .mayFail: job.host == .caller || job.host.isGitHub ? "the runner's default `docker` driver" : "the Docker Engine's default `docker` driver"
         case .fails, .works: "the default `docker` driver with the classic image store (\(job.host.engineDescription))"
@@ -184,5 +203,24 @@ struct DockerDriverCause {
     }
 
     /// The condition under which a `may` finding does not apply.
-    static let containerdStoreCondition = "unless the runner's Docker Engine uses the containerd image store"
+    private var containerdStoreCondition: String {
+        job.host.isGitHub ? "unless the runner's Docker Engine uses the containerd image store" : "unless the Docker Engine uses the containerd image store"
+    }
+
+    /// The engine a step of the job installed, when the build runs on its own builder.
+    private var installedEngine: (line: Int, setup: EngineSetup)? {
+        guard case .installedEngine(let installer, _) = kind, case .installEngine(let engine)? = installer.builderChange else { return nil }
+        return (installer.span.start.line, engine)
+    }
+
+    /// `dockerDriver(_:)`, naming the engine a step installed when the build runs on it.
+    func driver(_ verdict: DriverVerdict) -> String {
+        guard let (line, engine) = installedEngine else { return dockerDriver(verdict) }
+        return "the `docker` driver of the Docker Engine installed at line \(line) (\(engine.storeReason(certain: verdict != .mayFail)))"
+    }
+
+    /// `containerdStoreCondition`, naming the engine a step installed when the build runs on it.
+    var storeCondition: String {
+        installedEngine == nil ? containerdStoreCondition : "unless that engine uses the containerd image store"
+    }
 }
