@@ -253,15 +253,27 @@ struct ShellScriptTests {
     }
 
     @Test func exportsReachLaterCommandsEnvironment() throws {
-        let text = "export DOCKER_BUILDKIT=0 IMAGE=x\nBUILDX_BUILDER=b\nexport BUILDX_BUILDER\nCI=false\ndocker build ."
-        let script = ShellScript.parse(text, knownVariables: ["CI": "true"])
+        let text = """
+            export DOCKER_BUILDKIT=0 IMAGE=x
+            BUILDX_BUILDER=b
+            export BUILDX_BUILDER
+            DOCKER_HOST=ssh://me@host
+            read DOCKER_CONTEXT; export DOCKER_CONTEXT
+            (export DOCKER_CONFIG=/tmp)
+            docker build .
+            """
+        let script = ShellScript.parse(text, knownVariables: ["DOCKER_HOST": "unix:///var/run/docker.sock"])
         let build = try #require(script.commands.last)
-        #expect(build.environment.keys.sorted() == ["BUILDX_BUILDER", "CI", "DOCKER_BUILDKIT", "IMAGE"])
+        #expect(build.environment.keys.sorted() == ["BUILDX_BUILDER", "DOCKER_BUILDKIT", "DOCKER_CONTEXT", "DOCKER_HOST"])
         #expect(build.environmentValue("DOCKER_BUILDKIT")?.literal == "0")
         #expect(build.environmentValue("DOCKER_BUILDKIT")?.range == byteRange(of: "0", in: text))
         #expect(build.environmentValue("BUILDX_BUILDER")?.literal == "b")
-        #expect(build.environmentValue("CI")?.literal == "false")
-        #expect(build.environmentValue("HOME") == nil)
+        #expect(build.environmentValue("DOCKER_HOST")?.literal == "ssh://me@host")
+        #expect(build.environmentValue("DOCKER_CONTEXT")?.parts == [.unknown(source: "$DOCKER_CONTEXT")])
+        #expect(build.environmentValue("DOCKER_CONTEXT")?.range == byteRange(of: "DOCKER_CONTEXT", in: text))
+        // Only the variables that choose the engine, builder or backend are kept per command.
+        #expect(build.environmentValue("IMAGE") == nil)
+        #expect(script.variables["IMAGE"] == "x")
         #expect(script.commands[0].environment.isEmpty)
     }
 
@@ -470,6 +482,16 @@ struct ShellScriptTests {
         #expect(script.problems.isEmpty)
         let groups = String(repeating: "{ ", count: depth) + "a" + String(repeating: "; }", count: depth)
         #expect(ShellScript.parse(groups).commands.map(\.name) == ["a"])
+    }
+
+    @Test func manyExportsStayLinear() {
+        let text = (0..<60_000).map { "export DOCKER_HOST=h\($0) V\($0)=x\n" }.joined()
+        let clock = ContinuousClock()
+        var script: ShellScript?
+        let elapsed = clock.measure { script = ShellScript.parse(text) }
+        #expect(script?.commands.last?.environment["DOCKER_HOST"]?.literal == "h59998")
+        #expect(script?.variables.count == 60_001)
+        #expect(elapsed < .seconds(10))
     }
 
     @Test func aLargeScriptIsReadInLinearTime() {

@@ -91,10 +91,19 @@ public struct ShellCommand: Sendable, Equatable {
     /// so it is not conditional (unless it is itself inside something conditional).
     public let isConditional: Bool
     public let context: Context
-    /// Variables this script exported before the command (`export NAME=value`, or a plain assignment to a
-    /// variable already in the environment): the command's environment beyond `assignments` and the
-    /// caller's `knownVariables`. Their values as written at the assignment.
+    /// The variables of `environmentNames` this script exported before the command (`export NAME=value`, or a
+    /// plain assignment to a variable already in the environment): the command's environment beyond
+    /// `assignments` and the caller's `knownVariables`, with the value as written at the assignment (an
+    /// unknown word when `read` or the like set it).
     public let environment: [String: ShellWord]
+
+    /// The environment variables `environment` follows: those that choose the Docker Engine, the builder, the
+    /// build backend or buildx defaults. Only these are kept per command, so that a script exporting many
+    /// variables still reads in linear time.
+    public static let environmentNames: Set<String> = [
+        "DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG", "DOCKER_BUILDKIT", "DOCKER_DEFAULT_PLATFORM", "DOCKER_TLS_VERIFY",
+        "DOCKER_CERT_PATH", "BUILDX_BUILDER", "BUILDX_CONFIG", "BUILDX_NO_DEFAULT_LOAD", "BUILDX_EXPERIMENTAL", "BUILDKIT_PROGRESS",
+    ]
 
     /// The value the command sees for environment variable `name`: its own prefix assignments first, then
     /// what the script exported; nil when the script does not set it.
@@ -541,11 +550,6 @@ public struct ShellWord: Sendable, Equatable {
         guard ShellSyntax.isName(name) else { return nil }
         return String(decoding: name, as: UTF8.self)
     }
-
-    /// Whether the word is `text` written without quotes, escapes or expansions (a reserved word).
-    func isPlain(_ text: String, in bytes: [UInt8]) -> Bool {
-        range.count == text.utf8.count && bytes[range].elementsEqual(text.utf8)
-    }
 }
 
 /// Character classes shared by the shell and Makefile readers.
@@ -593,7 +597,6 @@ struct LexedWord {
     var isAppend = false
     /// Contains an unterminated quote or substitution.
     var broken = false
-    var hasVariables = false
 
     init(start: Int) { range = start..<start }
 
@@ -812,6 +815,17 @@ struct ShellParser {
         return nil
     }
 
+    /// Where the first mask starting after `index` starts (`end` when none).
+    func nextMaskStart(after index: Int) -> Int {
+        var low = 0
+        var high = masks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if masks[middle].lowerBound > index { high = middle } else { low = middle + 1 }
+        }
+        return low < masks.count ? masks[low].lowerBound : end
+    }
+
     /// Whether a byte ends a run of plain unquoted word characters.
     @inline(__always) static func isUnquotedSpecial(_ byte: UInt8) -> Bool {
         switch byte {
@@ -833,7 +847,7 @@ struct ShellParser {
     func plainRun(from index: Int, quoted: Bool) -> Int {
         var cursor = index
         var limit = end
-        if !masks.isEmpty, let next = masks.firstIndex(where: { $0.lowerBound > index }) { limit = min(limit, masks[next].lowerBound) }
+        if !masks.isEmpty { limit = min(limit, nextMaskStart(after: index)) }
         if quoted {
             while cursor < limit, !Self.isDoubleQuotedSpecial(bytes[cursor]) { cursor += 1 }
         } else {
@@ -1139,7 +1153,7 @@ struct ShellParser {
             if character == UInt8(ascii: "$"), readExpression(&word, quoted: true) { continue }
             var runEnd = position + 1
             while runEnd < end, bytes[runEnd] != UInt8(ascii: "'"), bytes[runEnd] != UInt8(ascii: "$") { runEnd += 1 }
-            if !masks.isEmpty, let next = masks.firstIndex(where: { $0.lowerBound > position }) { runEnd = min(runEnd, masks[next].lowerBound) }
+            if !masks.isEmpty { runEnd = min(runEnd, nextMaskStart(after: position)) }
             word.addText(position..<runEnd)
             position = runEnd
         }
@@ -1231,7 +1245,6 @@ struct ShellParser {
             let content = bytes[(start + 2)..<close]
             if ShellSyntax.isName(content) {
                 word.append(.variable(name: String(decoding: content, as: UTF8.self), input: start..<(close + 1), quoted: quoted))
-                word.hasVariables = true
             } else {
                 word.append(.unknown(source: text(start..<(close + 1)), input: start..<(close + 1), quoted: quoted))
             }
@@ -1293,7 +1306,6 @@ struct ShellParser {
                 var cursor = start + 2
                 while cursor < end, ShellSyntax.isNameCharacter(bytes[cursor]) { cursor += 1 }
                 word.append(.variable(name: text((start + 1)..<cursor), input: start..<cursor, quoted: quoted))
-                word.hasVariables = true
                 position = cursor
             } else if (next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")) || "@*#?-$!".utf8.contains(next) {
                 word.append(.unknown(source: text(start..<(start + 2)), input: start..<(start + 2), quoted: quoted))
@@ -1439,7 +1451,10 @@ struct ShellParser {
         if exported, let word { setExport(name, word) }
     }
 
+    /// Records an exported value for the commands after it; only for the variables commands keep (see
+    /// `ShellCommand.environment`), so that each command's copy stays small whatever the script exports.
     mutating func setExport(_ name: String, _ word: ShellWord?) {
+        guard ShellCommand.environmentNames.contains(name) else { return }
         if logsUndo { undoLog.append(.export(name, exports[name])) }
         exports[name] = word
     }
@@ -1868,6 +1883,7 @@ extension ShellParser {
 
     /// Returns true when the `)` closing the substitution being read was met.
     mutating func readOperator(_ op: ShellToken.Operator, _ range: Range<Int>, closesAtParenthesis: Bool, _ state: inout ListState) -> Bool {
+        let afterFunctionName = state.functionKeyword == 2
         state.functionKeyword = 0
         switch op {
         case .semicolon: finishCommand(&state, separator: .semicolon)
@@ -1891,7 +1907,7 @@ extension ShellParser {
                 // `name ()`: a function definition.
                 state.functionParenthesis = range.lowerBound
             } else if state.current == nil {
-                if state.functionKeyword == 2 || state.pendingFunction && state.functionParenthesis == nil && isFunctionParentheses(range) {
+                if afterFunctionName && isFunctionParentheses(range) {
                     state.functionParenthesis = range.lowerBound
                 } else {
                     push(.subshell, .body, range, &state)
@@ -2025,20 +2041,14 @@ extension ShellParser {
         case "export", "readonly", "declare", "typeset", "local":
             var knownType = true
             for argument in arguments {
-                guard let text = argument.literal else {
-                    if let name = argument.assignmentName { setVariable(name, value: nil, word: nil) }
-                    continue
-                }
-                if text.hasPrefix("-") || text.hasPrefix("+") {
-                    // Arrays, integers and name references hold something other than the text.
-                    if text.contains(where: { "aAin".contains($0) }) { knownType = false }
-                    continue
-                }
                 if let variable = argument.assignmentName {
                     let value = argument.subword(fromValueOffset: variable.utf8.count + 1)
                     setVariable(variable, value: knownType ? value.literal : nil, word: value)
                     if name == "export" { export(variable) }
-                } else if name == "export", ShellSyntax.isName(text.utf8) {
+                } else if let text = argument.literal, text.hasPrefix("-") || text.hasPrefix("+") {
+                    // Arrays, integers and name references hold something other than the text.
+                    if text.contains(where: { "aAin".contains($0) }) { knownType = false }
+                } else if name == "export", let text = argument.literal, ShellSyntax.isName(text.utf8) {
                     export(text)
                 }
             }
@@ -2046,12 +2056,21 @@ extension ShellParser {
             if arguments.contains(where: { $0.literal == "-f" }) { return }
             for argument in arguments { if let text = argument.literal, ShellSyntax.isName(text.utf8) { unset(text) } }
         case "read", "mapfile", "readarray", "getopts":
-            for argument in arguments { if let text = argument.literal, ShellSyntax.isName(text.utf8) { setVariable(text, value: nil, word: nil) } }
+            for argument in arguments { if let text = argument.literal, ShellSyntax.isName(text.utf8) { forget(text, at: argument) } }
         case "printf":
-            if arguments.first?.literal == "-v", let text = arguments.dropFirst().first?.literal { setVariable(text, value: nil, word: nil) }
+            if arguments.first?.literal == "-v", let argument = arguments.dropFirst().first, let text = argument.literal { forget(text, at: argument) }
         default:
             break
         }
+    }
+
+    /// Gives variable `name` a value only the run knows, set by the command argument `argument` (`read NAME`).
+    mutating func forget(_ name: String, at argument: ShellWord) {
+        let word = ShellWord(parts: [.unknown(source: "$" + name)], range: argument.range,
+                             map: OffsetMap(runs: [.init(valueStart: 0, valueLength: name.utf8.count + 1, inputStart: argument.range.lowerBound,
+                                                         inputLength: argument.range.count, exact: false)], anchor: argument.range.lowerBound),
+                             mayExpandToSeveralWords: true)
+        setVariable(name, value: nil, word: word)
     }
 
     /// Takes command wrappers off the front of `words`: `sudo`, `env`, `time`, `exec`, `command`, `nohup`,
