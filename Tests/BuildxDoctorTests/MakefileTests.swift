@@ -112,6 +112,16 @@ struct MakefileTests {
         #expect(recipe[0].map.inputOffset(of: 21) == byteRange(of: "\n\t  --push", in: text).lowerBound)
     }
 
+    @Test func recursiveMakeIsMake() throws {
+        let text = "all:\n\t$(MAKE) -C services build\n"
+        let command = try #require(Makefile.parse(text).rules.first?.recipe.first?.script.commands.first)
+        #expect(command.words.map(\.literal) == ["make", "-C", "services", "build"])
+        #expect(command.words[0].range == byteRange(of: "$(MAKE)", in: text))
+        guard case .make(let make)? = DockerCommand.recognize(command) else { Issue.record("not make"); return }
+        #expect(make.directory?.literal == "services")
+        #expect(make.targets.map(\.literal) == ["build"])
+    }
+
     @Test func aRecipeOnTheRuleLine() throws {
         let text = "build: ; docker build .\n"
         let rule = try #require(Makefile.parse(text).rules.first)

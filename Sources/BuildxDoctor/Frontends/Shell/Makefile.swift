@@ -5,7 +5,7 @@ import BuildxModel
 ///
 /// Recipes are expanded the way GNU make expands them before handing each line to the shell: `$(VAR)` and
 /// `${VAR}` whose value is known (literal `=`, `:=`, `::=`, `:::=`, `?=`, `+=` assignments, expanded
-/// recursively; command-line `overrides`), `$$`, `$@`, `$<` and `$^`; anything else (`$(shell …)`, other
+/// recursively; command-line `overrides`; `$(MAKE)` as `make`), `$$`, `$@`, `$<` and `$^`; anything else (`$(shell …)`, other
 /// functions, `!=`, variables defined inside `ifeq`/`ifdef` or per target, or not at all, since the
 /// environment may define them) is an unknown part. Each logical recipe line is then read as its own shell
 /// script (make runs each in a new shell), with ranges into the Makefile. `.ONESHELL` and `.RECIPEPREFIX`
@@ -44,6 +44,8 @@ public struct Makefile: Sendable, Equatable {
         public let script: ShellScript
     }
 
+    /// A rule: `targets: prerequisites` and its recipe. Pattern rules (`%.o: %.c`) and special targets
+    /// (`.PHONY`) are rules too.
     public struct Rule: Sendable, Equatable {
         public let targets: [Name]
         public let prerequisites: [Name]
@@ -71,6 +73,7 @@ public struct Makefile: Sendable, Equatable {
         case define
     }
 
+    /// One assignment of a variable, as written.
     public struct Variable: Sendable, Equatable {
         public let name: String
         public let nameRange: Range<Int>
@@ -84,6 +87,7 @@ public struct Makefile: Sendable, Equatable {
         public let isExported: Bool
     }
 
+    /// An `include` line; the files are not read.
     public struct Include: Sendable, Equatable {
         public let files: [Name]
         public let range: Range<Int>
@@ -386,6 +390,8 @@ struct MakefileReader {
     init(bytes: [UInt8], overrides: [String: String]) {
         self.bytes = bytes
         self.overrides = overrides
+        // GNU make defines `MAKE` as the name it was run as, so that `$(MAKE) -C sub` runs make again.
+        variables["MAKE"] = .simple([.text("make")])
         for (name, value) in overrides { variables[name] = .simple([.text(value)]) }
     }
 

@@ -21,6 +21,7 @@ public enum ShellSeparator: Sendable, Equatable {
 /// A syntax error that stops the shell from running (part of) a script: an unterminated quote, `$(`,
 /// here-document or compound command. Never thrown; the reader goes on after it.
 public struct ShellSyntaxProblem: Sendable, Equatable {
+    /// What is wrong, in a sentence that names the construct (`unterminated single quote: no closing `'``).
     public let message: String
     /// UTF-8 byte offset in the input of the construct that is not closed (its opening quote, `<<`, `if`…).
     public let offset: Int
@@ -79,6 +80,7 @@ public struct ShellCommand: Sendable, Equatable {
     /// The wrapper words taken off the front (`sudo -E`, `time`, `env -i`, `exec`, `command`, `nohup`,
     /// `nice -n 5`, `timeout 10m`), in order; their `NAME=value` arguments are in `assignments` instead.
     public let wrappers: [ShellWord]
+    /// The redirections, in order (a here-document's body is filled in when the reader reaches it).
     public internal(set) var redirections: [Redirection]
     /// From the first byte of the first assignment, word or redirection to the last byte of the last one.
     public let range: Range<Int>
@@ -88,7 +90,8 @@ public struct ShellCommand: Sendable, Equatable {
     public let precedingOperator: ShellSeparator?
     /// Whether the command may not run when the script runs: inside a `then`/`elif`/`else` branch, a loop
     /// body, a `case` item or a function, or right after `||`. The condition of an `if` or `while` runs,
-    /// so it is not conditional (unless it is itself inside something conditional).
+    /// so it is not conditional (unless it is itself inside something conditional). A command after `&&`
+    /// is not counted as conditional either; `precedingOperator` tells.
     public let isConditional: Bool
     public let context: Context
     /// The variables of `environmentNames` this script exported before the command (`export NAME=value`, or a
