@@ -52,9 +52,8 @@ public struct DockerOptions: Sendable, Equatable {
     /// The global flags before the subcommand, and buildx's own (`docker buildx --builder x …`).
     public let flags: [ShellFlag]
     public let unrecognizedFlags: [ShellWord]
-    /// `DOCKER_HOST`, `DOCKER_CONTEXT`, `DOCKER_CONFIG`, `DOCKER_BUILDKIT`, `BUILDX_BUILDER`, `BUILDX_CONFIG`,
-    /// `DOCKER_DEFAULT_PLATFORM` and `BUILDX_NO_DEFAULT_LOAD` as the command sees them: its own prefixes
-    /// first, then what the script exported before it.
+    /// The variables of `ShellCommand.environmentNames` (`DOCKER_HOST`, `DOCKER_BUILDKIT`, `BUILDX_BUILDER`…)
+    /// as the command sees them: its own prefixes first, then what the script exported before it.
     public let environment: [String: ShellWord]
 
     /// `--context`/`-c`.
@@ -63,11 +62,6 @@ public struct DockerOptions: Sendable, Equatable {
     public var host: ShellFlag? { flags.last { $0.name == "host" } }
     /// `--config`.
     public var config: ShellFlag? { flags.last { $0.name == "config" } }
-
-    static let environmentNames = [
-        "DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG", "DOCKER_BUILDKIT", "BUILDX_BUILDER", "BUILDX_CONFIG",
-        "DOCKER_DEFAULT_PLATFORM", "BUILDX_NO_DEFAULT_LOAD",
-    ]
 }
 
 /// `docker buildx build`, `docker buildx b`, `docker build`, `docker image build` or `docker builder build`.
@@ -361,7 +355,7 @@ public enum DockerCommand {
 
     static func environment(_ command: ShellCommand) -> [String: ShellWord] {
         var result: [String: ShellWord] = [:]
-        for name in DockerOptions.environmentNames {
+        for name in ShellCommand.environmentNames {
             if let value = command.environmentValue(name) { result[name] = value }
         }
         return result
@@ -425,11 +419,12 @@ public enum DockerCommand {
             let word = words[index]
             index += 1
             guard !onlyPositionals, case .literal(let head)? = word.parts.first, head.hasPrefix("-"), head != "-" else {
-                if !onlyPositionals, startsUnknown(word) {
+                if !onlyPositionals, !stopAtPositional, startsUnknown(word) {
                     result.opaque.append(word)
                     continue
                 }
                 if stopAtPositional {
+                    // The subcommand; when it is unknown (`docker $COMMAND`), so is everything after it.
                     result.stoppedAt = index - 1
                     return result
                 }

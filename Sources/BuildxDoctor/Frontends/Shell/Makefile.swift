@@ -5,7 +5,7 @@ import BuildxModel
 ///
 /// Recipes are expanded the way GNU make expands them before handing each line to the shell: `$(VAR)` and
 /// `${VAR}` whose value is known (literal `=`, `:=`, `::=`, `:::=`, `?=`, `+=` assignments, expanded
-/// recursively; command-line `overrides`), `$$`, `$@`, `$<` and `$^`; anything else (`$(shell …)`, other
+/// recursively; command-line `overrides`; `$(MAKE)` as `make`), `$$`, `$@`, `$<` and `$^`; anything else (`$(shell …)`, other
 /// functions, `!=`, variables defined inside `ifeq`/`ifdef` or per target, or not at all, since the
 /// environment may define them) is an unknown part. Each logical recipe line is then read as its own shell
 /// script (make runs each in a new shell), with ranges into the Makefile. `.ONESHELL` and `.RECIPEPREFIX`
@@ -44,6 +44,8 @@ public struct Makefile: Sendable, Equatable {
         public let script: ShellScript
     }
 
+    /// A rule: `targets: prerequisites` and its recipe. Pattern rules (`%.o: %.c`) and special targets
+    /// (`.PHONY`) are rules too.
     public struct Rule: Sendable, Equatable {
         public let targets: [Name]
         public let prerequisites: [Name]
@@ -71,6 +73,7 @@ public struct Makefile: Sendable, Equatable {
         case define
     }
 
+    /// One assignment of a variable, as written.
     public struct Variable: Sendable, Equatable {
         public let name: String
         public let nameRange: Range<Int>
@@ -84,6 +87,7 @@ public struct Makefile: Sendable, Equatable {
         public let isExported: Bool
     }
 
+    /// An `include` line; the files are not read.
     public struct Include: Sendable, Equatable {
         public let files: [Name]
         public let range: Range<Int>
@@ -94,6 +98,7 @@ public struct Makefile: Sendable, Equatable {
     /// A line GNU make refuses (`missing separator`, an `endif` without `if`…), or an unclosed block.
     public struct Problem: Sendable, Equatable {
         public let message: String
+        /// UTF-8 byte offset of the line (or block opener) in the Makefile.
         public let offset: Int
     }
 
@@ -331,13 +336,8 @@ struct MakeExpander {
                     output.runs.append(run)
                 }
             case .dollar(let range):
-                // `$$` is a `$` for the shell: map it to the second one.
-                output.appendInput(text.bytes, 0..<0)
-                let input = map.inputRange(of: (range.lowerBound + 1)..<range.upperBound)
-                let start = output.bytes.count
-                output.bytes.append(UInt8(ascii: "$"))
-                output.runs.append(OffsetMap.Run(valueStart: start, valueLength: 1, inputStart: input.lowerBound, inputLength: input.count,
-                                                 exact: input.count == 1))
+                // `$$` is a `$` for the shell, written with both bytes.
+                output.appendSubstitute([UInt8(ascii: "$")], for: map.inputRange(of: range))
             case .other(let range):
                 output.appendUnknown(String(decoding: text.bytes[range], as: UTF8.self), for: map.inputRange(of: range))
             case .variable(let name, let range):
@@ -390,6 +390,8 @@ struct MakefileReader {
     init(bytes: [UInt8], overrides: [String: String]) {
         self.bytes = bytes
         self.overrides = overrides
+        // GNU make defines `MAKE` as the name it was run as, so that `$(MAKE) -C sub` runs make again.
+        variables["MAKE"] = .simple([.text("make")])
         for (name, value) in overrides { variables[name] = .simple([.text(value)]) }
     }
 
@@ -546,7 +548,6 @@ struct MakefileReader {
             problems.append(.init(message: "missing separator: neither a rule (`target:`) nor an assignment (`NAME = value`)", offset: range.lowerBound))
             return
         }
-        let rest = Array(text[(separator + 1)...])
         if text[separator] == UInt8(ascii: ":") {
             for (operatorText, flavor) in [(":::=", Makefile.Flavor.simple), ("::=", .simple), (":=", .simple)]
                 where text[separator...].starts(with: operatorText.utf8)
@@ -569,7 +570,6 @@ struct MakefileReader {
             }
             if flavor != .recursive { nameEnd -= 1 }
         }
-        _ = rest
         assignment(content, nameEnd: nameEnd, valueStart: separator + 1, flavor: flavor, range: range, isOverride: isOverride, isExported: isExported)
     }
 
@@ -738,19 +738,15 @@ struct MakefileReader {
         var silent = false
         var ignoresErrors = false
         var always = false
-        while start < expanded.bytes.count, expanded.masks.first.map({ $0.lowerBound > start }) ?? true {
+        // An unknown part ends the prefixes: make would see whatever it expands to.
+        prefixes: while start < expanded.bytes.count, expanded.masks.first.map({ $0.lowerBound > start }) ?? true {
             switch expanded.bytes[start] {
             case UInt8(ascii: "@"): silent = true
             case UInt8(ascii: "-"): ignoresErrors = true
             case UInt8(ascii: "+"): always = true
             case UInt8(ascii: " "), UInt8(ascii: "\t"): break
-            default:
-                break
+            default: break prefixes
             }
-            let byte = expanded.bytes[start]
-            guard byte == UInt8(ascii: "@") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: " ")
-                || byte == UInt8(ascii: "\t")
-            else { break }
             start += 1
         }
         let body = slice(expanded, start..<expanded.bytes.count)

@@ -21,9 +21,15 @@ public enum ShellSeparator: Sendable, Equatable {
 /// A syntax error that stops the shell from running (part of) a script: an unterminated quote, `$(`,
 /// here-document or compound command. Never thrown; the reader goes on after it.
 public struct ShellSyntaxProblem: Sendable, Equatable {
+    /// What is wrong, in a sentence that names the construct (`unterminated single quote: no closing `'``).
     public let message: String
     /// UTF-8 byte offset in the input of the construct that is not closed (its opening quote, `<<`, `if`…).
     public let offset: Int
+
+    public init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
 }
 
 /// One simple command of a script (`docker buildx build --push .`), after quote removal and the expansions the
@@ -74,7 +80,8 @@ public struct ShellCommand: Sendable, Equatable {
     /// The wrapper words taken off the front (`sudo -E`, `time`, `env -i`, `exec`, `command`, `nohup`,
     /// `nice -n 5`, `timeout 10m`), in order; their `NAME=value` arguments are in `assignments` instead.
     public let wrappers: [ShellWord]
-    public let redirections: [Redirection]
+    /// The redirections, in order (a here-document's body is filled in when the reader reaches it).
+    public internal(set) var redirections: [Redirection]
     /// From the first byte of the first assignment, word or redirection to the last byte of the last one.
     public let range: Range<Int>
     /// The operator after this command.
@@ -83,13 +90,23 @@ public struct ShellCommand: Sendable, Equatable {
     public let precedingOperator: ShellSeparator?
     /// Whether the command may not run when the script runs: inside a `then`/`elif`/`else` branch, a loop
     /// body, a `case` item or a function, or right after `||`. The condition of an `if` or `while` runs,
-    /// so it is not conditional (unless it is itself inside something conditional).
+    /// so it is not conditional (unless it is itself inside something conditional). A command after `&&`
+    /// is not counted as conditional either; `precedingOperator` tells.
     public let isConditional: Bool
     public let context: Context
-    /// Variables this script exported before the command (`export NAME=value`, or a plain assignment to a
-    /// variable already in the environment): the command's environment beyond `assignments` and the
-    /// caller's `knownVariables`. Their values as written at the assignment.
+    /// The variables of `environmentNames` this script exported before the command (`export NAME=value`, or a
+    /// plain assignment to a variable already in the environment): the command's environment beyond
+    /// `assignments` and the caller's `knownVariables`, with the value as written at the assignment (an
+    /// unknown word when `read` or the like set it).
     public let environment: [String: ShellWord]
+
+    /// The environment variables `environment` follows: those that choose the Docker Engine, the builder, the
+    /// build backend or buildx defaults. Only these are kept per command, so that a script exporting many
+    /// variables still reads in linear time.
+    public static let environmentNames: Set<String> = [
+        "DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG", "DOCKER_BUILDKIT", "DOCKER_DEFAULT_PLATFORM", "DOCKER_TLS_VERIFY",
+        "DOCKER_CERT_PATH", "BUILDX_BUILDER", "BUILDX_CONFIG", "BUILDX_NO_DEFAULT_LOAD", "BUILDX_EXPERIMENTAL", "BUILDKIT_PROGRESS",
+    ]
 
     /// The value the command sees for environment variable `name`: its own prefix assignments first, then
     /// what the script exported; nil when the script does not set it.
@@ -186,6 +203,376 @@ public struct ShellScript: Sendable, Equatable {
     }
 }
 
+// MARK: - Words
+
+/// Where the bytes of a text derived from the input came from: a word's value with its quotes and escapes
+/// removed, or a Makefile recipe line after `make` expanded it. Offsets are UTF-8 bytes on both sides.
+///
+/// The map is piecewise. Most pieces are exact (byte `i` of the piece is byte `i` of its input range); a
+/// piece that stands for text written differently, such as a variable's value in place of `$IMAGE`, maps as
+/// a whole to the input that produced it.
+public struct OffsetMap: Sendable, Equatable {
+    struct Run: Sendable, Equatable {
+        var valueStart: Int
+        var valueLength: Int
+        var inputStart: Int
+        var inputLength: Int
+        /// Byte `i` of the value is byte `i` of the input; otherwise the whole value stands for the whole input.
+        var exact: Bool
+
+        var valueEnd: Int { valueStart + valueLength }
+        var inputEnd: Int { inputStart + inputLength }
+    }
+
+    /// Ordered by `valueStart`, covering the value without gaps; empty for an identity map.
+    private var storedRuns: [Run]
+    /// The input offset that an empty value, or the start of a value no run covers, stands at.
+    var anchor: Int
+    /// For the common map in which value offset `i` is input offset `anchor + i`, its length (no array needed).
+    private var identityLength: Int
+
+    init(runs: [Run], anchor: Int) {
+        self.storedRuns = runs
+        self.anchor = anchor
+        self.identityLength = 0
+    }
+
+    /// A map in which value offset `i` is input offset `start + i` for `length` bytes.
+    static func identity(start: Int, length: Int) -> OffsetMap {
+        var map = OffsetMap(runs: [], anchor: start)
+        map.identityLength = length
+        return map
+    }
+
+    var runs: [Run] {
+        identityLength > 0
+            ? [Run(valueStart: 0, valueLength: identityLength, inputStart: anchor, inputLength: identityLength, exact: true)] : storedRuns
+    }
+
+    /// The index of the run holding value offset `offset`, or of the last run starting before it.
+    private func runIndex(_ offset: Int) -> Int? {
+        let runs = self.runs
+        var low = 0
+        var high = runs.count - 1
+        var found: Int?
+        while low <= high {
+            let middle = (low + high) / 2
+            if runs[middle].valueStart <= offset {
+                found = middle
+                low = middle + 1
+            } else {
+                high = middle - 1
+            }
+        }
+        return found
+    }
+
+    /// The input offset of the value byte at `offset` (the end of the input for the value's end).
+    public func inputOffset(of offset: Int) -> Int {
+        if identityLength > 0 { return anchor + min(max(offset, 0), identityLength) }
+        let runs = storedRuns
+        guard let index = runIndex(offset) else { return runs.first?.inputStart ?? anchor }
+        let run = runs[index]
+        if offset >= run.valueEnd { return run.inputEnd }
+        return run.exact ? run.inputStart + (offset - run.valueStart) : run.inputStart
+    }
+
+    /// The input bytes that produced the value bytes `range`. An empty range maps to an empty range at the
+    /// input offset of its position.
+    public func inputRange(of range: Range<Int>) -> Range<Int> {
+        let lower = inputOffset(of: range.lowerBound)
+        guard !range.isEmpty else { return lower..<lower }
+        if identityLength > 0 { return lower..<max(lower, inputOffset(of: range.upperBound)) }
+        let runs = storedRuns
+        let last = range.upperBound - 1
+        guard let index = runIndex(last) else { return lower..<lower }
+        let run = runs[index]
+        let upper: Int
+        if last >= run.valueEnd {
+            upper = run.inputEnd
+        } else {
+            upper = run.exact ? run.inputStart + (last - run.valueStart) + 1 : run.inputEnd
+        }
+        return lower..<max(lower, upper)
+    }
+
+    /// The map of value bytes `range`, shifted to start at zero.
+    func slice(_ range: Range<Int>) -> OffsetMap {
+        if identityLength > 0 {
+            let lower = min(max(range.lowerBound, 0), identityLength)
+            return .identity(start: anchor + lower, length: min(identityLength, max(lower, range.upperBound)) - lower)
+        }
+        var result: [Run] = []
+        for run in runs where run.valueEnd > range.lowerBound && run.valueStart < range.upperBound {
+            let start = max(run.valueStart, range.lowerBound)
+            let end = min(run.valueEnd, range.upperBound)
+            var piece = run
+            piece.valueStart = start - range.lowerBound
+            piece.valueLength = end - start
+            if run.exact {
+                piece.inputStart = run.inputStart + (start - run.valueStart)
+                piece.inputLength = end - start
+            }
+            result.append(piece)
+        }
+        return OffsetMap(runs: result, anchor: inputOffset(of: range.lowerBound))
+    }
+
+    /// This map followed by `outer`: this map's input is `outer`'s value.
+    func composed(with outer: OffsetMap) -> OffsetMap {
+        let outerRuns = outer.runs
+        var result: [Run] = []
+        func append(_ run: Run) {
+            if let last = result.last, last.exact, run.exact, last.valueEnd == run.valueStart, last.inputEnd == run.inputStart {
+                result[result.count - 1].valueLength += run.valueLength
+                result[result.count - 1].inputLength += run.inputLength
+            } else {
+                result.append(run)
+            }
+        }
+        for run in runs {
+            guard run.exact else {
+                let input = outer.inputRange(of: run.inputStart..<run.inputEnd)
+                append(Run(valueStart: run.valueStart, valueLength: run.valueLength, inputStart: input.lowerBound,
+                           inputLength: input.count, exact: false))
+                continue
+            }
+            // An exact run may span several runs of the outer map: split it along them.
+            var position = run.inputStart
+            while position < run.inputEnd {
+                guard let index = outer.runIndex(position), position < outerRuns[index].valueEnd else {
+                    let input = outer.inputOffset(of: position)
+                    append(Run(valueStart: run.valueStart + (position - run.inputStart), valueLength: run.inputEnd - position,
+                               inputStart: input, inputLength: 0, exact: false))
+                    break
+                }
+                let outerRun = outerRuns[index]
+                let pieceEnd = min(run.inputEnd, outerRun.valueEnd)
+                let valueStart = run.valueStart + (position - run.inputStart)
+                if outerRun.exact {
+                    append(Run(valueStart: valueStart, valueLength: pieceEnd - position,
+                               inputStart: outerRun.inputStart + (position - outerRun.valueStart), inputLength: pieceEnd - position, exact: true))
+                } else {
+                    append(Run(valueStart: valueStart, valueLength: pieceEnd - position, inputStart: outerRun.inputStart,
+                               inputLength: outerRun.inputLength, exact: false))
+                }
+                position = pieceEnd
+            }
+        }
+        return OffsetMap(runs: result, anchor: outer.inputOffset(of: anchor))
+    }
+}
+
+/// One word of a shell command after the shell's quote removal and the expansions this reader can follow.
+///
+/// A word is a sequence of parts: literal text, and unknown parts for what only the run decides — a variable
+/// that was not assigned a literal earlier, `$(…)`, backticks, arithmetic, and GitHub Actions `${{ … }}`
+/// expressions (substituted into the script text before the shell starts, so they are unknown whatever the
+/// quoting around them). Every byte of the value maps back to the input (`map`), so a finding about part of
+/// a value can point at the exact bytes even through quotes and escapes.
+public struct ShellWord: Sendable, Equatable {
+    /// A piece of a word's value.
+    public enum Part: Sendable, Equatable {
+        /// Text whose value is known: quotes and escapes removed, known variables expanded.
+        case literal(String)
+        /// Text only the run decides; `source` is how it is written (`$TAG`, `$(git rev-parse HEAD)`, `${{ github.sha }}`).
+        case unknown(source: String)
+    }
+
+    /// The parts in order; adjacent literals are merged, and an empty word has none.
+    public var parts: [Part] {
+        switch storage {
+        case .literal(let text): return text.isEmpty ? [] : [.literal(text)]
+        case .parts(let parts): return parts
+        }
+    }
+
+    /// Most words are one literal: kept without an array.
+    private enum Storage: Sendable, Equatable {
+        case literal(String)
+        case parts([Part])
+    }
+
+    private let storage: Storage
+    /// The UTF-8 byte range of the word's source text in the input, quotes included.
+    public let range: Range<Int>
+    /// From offsets in the value (unknown parts counted as many bytes as their source) to input offsets.
+    public let map: OffsetMap
+    /// Whether an unknown part stands outside double quotes, where the shell splits its result into fields:
+    /// the word may then be several arguments, or none.
+    public let mayExpandToSeveralWords: Bool
+
+    init(parts: [Part], range: Range<Int>, map: OffsetMap, mayExpandToSeveralWords: Bool) {
+        switch parts.count {
+        case 0: storage = .literal("")
+        case 1:
+            if case .literal(let text) = parts[0] { storage = .literal(text) } else { storage = .parts(parts) }
+        default: storage = .parts(parts)
+        }
+        self.range = range
+        self.map = map
+        self.mayExpandToSeveralWords = mayExpandToSeveralWords
+    }
+
+    /// The value when every part is known.
+    public var literal: String? {
+        // Literal parts are merged, so two or more parts always include an unknown one.
+        if case .literal(let text) = storage { return text }
+        return nil
+    }
+
+    /// A word of one literal.
+    init(literal: String, range: Range<Int>, map: OffsetMap) {
+        storage = .literal(literal)
+        self.range = range
+        self.map = map
+        mayExpandToSeveralWords = false
+    }
+
+    /// Whether every part of the value is known.
+    public var isKnown: Bool { literal != nil }
+
+    /// The value as the user wrote it where unknown: literal parts, and unknown parts as their source text.
+    /// For messages, never for deciding.
+    public var displayText: String {
+        parts.reduce(into: "") { text, part in
+            switch part {
+            case .literal(let value): text += value
+            case .unknown(let source): text += source
+            }
+        }
+    }
+
+    /// The value's length in UTF-8 bytes, each unknown part counted as its source's length.
+    public var valueLength: Int {
+        parts.reduce(0) { length, part in
+            switch part {
+            case .literal(let value): return length + value.utf8.count
+            case .unknown(let source): return length + source.utf8.count
+            }
+        }
+    }
+
+    /// The value ready for a parser of buildx's formats: each unknown part replaced by as many placeholder
+    /// bytes as its source has (never a separator, quote or `=`), with their ranges in the value.
+    public var masked: MaskedText {
+        var bytes: [UInt8] = []
+        var unknown: [Range<Int>] = []
+        for part in parts {
+            switch part {
+            case .literal(let value): bytes.append(contentsOf: value.utf8)
+            case .unknown(let source):
+                let start = bytes.count
+                bytes.append(contentsOf: repeatElement(MaskedText.placeholder, count: source.utf8.count))
+                unknown.append(start..<bytes.count)
+            }
+        }
+        return MaskedText(text: String(decoding: bytes, as: UTF8.self), unknown: unknown)
+    }
+
+    /// The input bytes that produced value bytes `range`.
+    public func inputRange(ofValue range: Range<Int>) -> Range<Int> { map.inputRange(of: range) }
+
+    /// The value bytes `range` as a word of their own, with the same map into the input. A bound inside an
+    /// unknown part is moved outward to take the whole part. `range` of the result runs from just after the
+    /// byte before the slice (the `=` of `--cache-to="…"`, so its quote is included) to the end of the last
+    /// byte taken (or of this word when the slice reaches its end).
+    public func subword(_ range: Range<Int>) -> ShellWord {
+        var lower = max(0, range.lowerBound)
+        var upper = min(valueLength, max(lower, range.upperBound))
+        var newParts: [Part] = []
+        var offset = 0
+        // First pass: widen the bounds to whole unknown parts.
+        for part in parts {
+            if case .unknown(let source) = part {
+                let end = offset + source.utf8.count
+                if offset < lower, lower < end { lower = offset }
+                if offset < upper, upper < end { upper = end }
+                offset = end
+            } else if case .literal(let value) = part {
+                offset += value.utf8.count
+            }
+        }
+        offset = 0
+        var unquotedUnknown = false
+        for part in parts {
+            switch part {
+            case .literal(let value):
+                let count = value.utf8.count
+                let start = max(lower, offset)
+                let end = min(upper, offset + count)
+                if start < end {
+                    let bytes = Array(value.utf8)[(start - offset)..<(end - offset)]
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    if case .literal(let previous)? = newParts.last {
+                        newParts[newParts.count - 1] = .literal(previous + text)
+                    } else {
+                        newParts.append(.literal(text))
+                    }
+                }
+                offset += count
+            case .unknown(let source):
+                let count = source.utf8.count
+                if offset >= lower, offset + count <= upper, count > 0 {
+                    newParts.append(part)
+                    unquotedUnknown = mayExpandToSeveralWords
+                }
+                offset += count
+            }
+        }
+        let inputLower = lower == 0 ? self.range.lowerBound : map.inputRange(of: (lower - 1)..<lower).upperBound
+        let inputUpper = upper == valueLength ? self.range.upperBound : max(inputLower, map.inputRange(of: lower..<upper).upperBound)
+        return ShellWord(parts: newParts, range: inputLower..<max(inputLower, inputUpper), map: map.slice(lower..<upper),
+                         mayExpandToSeveralWords: unquotedUnknown)
+    }
+
+    /// The value after its first `byteCount` bytes, as a word (the value of `--tag=x` after `--tag=`).
+    public func subword(fromValueOffset byteCount: Int) -> ShellWord {
+        subword(byteCount..<valueLength)
+    }
+
+    /// The value split at every literal `separator` byte (an ASCII character such as `,`), each piece a word
+    /// with its own range; unknown parts never contain a separator.
+    public func components(separatedBy separator: Character) -> [ShellWord] {
+        guard let byte = separator.asciiValue else { return [self] }
+        let text = masked
+        var result: [ShellWord] = []
+        var start = 0
+        for (index, value) in text.text.utf8.enumerated() where value == byte {
+            result.append(subword(start..<index))
+            start = index + 1
+        }
+        result.append(subword(start..<text.text.utf8.count))
+        return result
+    }
+
+    /// The name when the value starts with `NAME=` in a literal part (an argument of `env` or `export`).
+    public var assignmentName: String? {
+        guard case .literal(let text)? = parts.first, let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+        let name = text.utf8[text.utf8.startIndex..<equals]
+        guard ShellSyntax.isName(name) else { return nil }
+        return String(decoding: name, as: UTF8.self)
+    }
+}
+
+/// Character classes shared by the shell and Makefile readers.
+enum ShellSyntax {
+    static func isNameStart(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || byte == UInt8(ascii: "_")
+    }
+
+    static func isNameCharacter(_ byte: UInt8) -> Bool {
+        isNameStart(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+    }
+
+    /// A POSIX name: a letter or underscore, then letters, digits and underscores.
+    static func isName<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        guard let first = bytes.first, isNameStart(first) else { return false }
+        return bytes.allSatisfy(isNameCharacter)
+    }
+}
+
 // MARK: - Lexing
 
 /// A word as read, before variables are expanded (which happens when its command is complete, so that
@@ -201,7 +588,10 @@ struct LexedWord {
         case emptyQuotes
     }
 
-    var pieces: [Piece] = []
+    /// The pieces, when there is more than one run of text; see `simpleText`.
+    private(set) var storedPieces: [Piece] = []
+    /// A word that is one run of input text (most words) keeps it here, without an array.
+    private(set) var simpleText: Range<Int>?
     var range: Range<Int>
     /// Whether any quote or backslash appears: such a word is never a reserved word.
     var quoted = false
@@ -210,16 +600,39 @@ struct LexedWord {
     var isAppend = false
     /// Contains an unterminated quote or substitution.
     var broken = false
-    var hasVariables = false
 
     init(start: Int) { range = start..<start }
 
+    var pieces: [Piece] {
+        if let simpleText { return [.text(simpleText)] }
+        return storedPieces
+    }
+
+    var pieceCount: Int { simpleText != nil ? 1 : storedPieces.count }
+
+    mutating func append(_ piece: Piece) {
+        if let text = simpleText {
+            storedPieces = [.text(text)]
+            simpleText = nil
+        }
+        storedPieces.append(piece)
+    }
+
     mutating func addText(_ input: Range<Int>) {
         guard !input.isEmpty else { return }
-        if case .text(let last)? = pieces.last, last.upperBound == input.lowerBound {
-            pieces[pieces.count - 1] = .text(last.lowerBound..<input.upperBound)
+        if let text = simpleText {
+            if text.upperBound == input.lowerBound {
+                simpleText = text.lowerBound..<input.upperBound
+                return
+            }
+        } else if storedPieces.isEmpty {
+            simpleText = input
+            return
+        }
+        if case .text(let last)? = storedPieces.last, last.upperBound == input.lowerBound {
+            storedPieces[storedPieces.count - 1] = .text(last.lowerBound..<input.upperBound)
         } else {
-            pieces.append(.text(input))
+            append(.text(input))
         }
     }
 }
@@ -318,8 +731,13 @@ struct ShellParser {
     var variables: [String: VariableState]
     var exports: [String: ShellWord] = [:]
     var undoLog: [Undo] = []
+    /// How many subshells are open: only assignments inside them or a substitution need undoing.
+    var scopes = 0
+    var logsUndo: Bool { scopes > 0 || substitutionDepth > 0 }
     var pendingHereDocuments: [PendingHereDocument] = []
     var hereDocumentBodies: [Int: Range<Int>] = [:]
+    /// Here-documents of commands already emitted whose bodies come later: operator offset to command and redirection.
+    var hereDocumentOwners: [Int: (command: Int, redirection: Int)] = [:]
     var substitutionDepth = 0
     /// The conditions of the command being read, for the commands of substitutions inside its words.
     var lexContext = CommandContext(conditional: false, flags: [])
@@ -400,25 +818,44 @@ struct ShellParser {
         return nil
     }
 
-    /// Bytes that end a run of plain unquoted word characters.
-    static let unquotedSpecial: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for character in " \t\n\r;&|()<>\\'\"`$" { table[Int(character.asciiValue!)] = true }
-        return table
-    }()
+    /// Where the first mask starting after `index` starts (`end` when none).
+    func nextMaskStart(after index: Int) -> Int {
+        var low = 0
+        var high = masks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if masks[middle].lowerBound > index { high = middle } else { low = middle + 1 }
+        }
+        return low < masks.count ? masks[low].lowerBound : end
+    }
 
-    static let doubleQuotedSpecial: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for character in "\"\\`$" { table[Int(character.asciiValue!)] = true }
-        return table
-    }()
+    /// Whether a byte ends a run of plain unquoted word characters.
+    @inline(__always) static func isUnquotedSpecial(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: ";"), UInt8(ascii: "&"),
+             UInt8(ascii: "|"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"),
+             UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "`"), UInt8(ascii: "$"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether a byte ends a run of plain characters inside double quotes.
+    @inline(__always) static func isDoubleQuotedSpecial(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "$")
+    }
 
     /// How far plain bytes run from `index`: up to a special byte, the end, or the next mask.
-    func plainRun(from index: Int, table: [Bool]) -> Int {
+    func plainRun(from index: Int, quoted: Bool) -> Int {
         var cursor = index
         var limit = end
-        if !masks.isEmpty, let next = masks.firstIndex(where: { $0.lowerBound > index }) { limit = min(limit, masks[next].lowerBound) }
-        while cursor < limit, !table[Int(bytes[cursor])] { cursor += 1 }
+        if !masks.isEmpty { limit = min(limit, nextMaskStart(after: index)) }
+        if quoted {
+            while cursor < limit, !Self.isDoubleQuotedSpecial(bytes[cursor]) { cursor += 1 }
+        } else {
+            while cursor < limit, !Self.isUnquotedSpecial(bytes[cursor]) { cursor += 1 }
+        }
         return cursor
     }
 
@@ -525,9 +962,28 @@ struct ShellParser {
     }
 
     mutating func readRedirection(operatorStart: Int, fileDescriptor: Int?, rangeStart: Int) -> ShellToken {
-        let candidates = bytes[operatorStart] == UInt8(ascii: "<")
-            ? ["<<<", "<<-", "<<", "<&", "<>", "<"] : [">>", ">&", ">|", ">"]
-        let text = candidates.first { bytes[operatorStart..<end].starts(with: $0.utf8) }!
+        let next = byte(operatorStart + 1)
+        let text: String
+        if bytes[operatorStart] == UInt8(ascii: "<") {
+            switch next {
+            case UInt8(ascii: "<"):
+                switch byte(operatorStart + 2) {
+                case UInt8(ascii: "<"): text = "<<<"
+                case UInt8(ascii: "-"): text = "<<-"
+                default: text = "<<"
+                }
+            case UInt8(ascii: "&"): text = "<&"
+            case UInt8(ascii: ">"): text = "<>"
+            default: text = "<"
+            }
+        } else {
+            switch next {
+            case UInt8(ascii: ">"): text = ">>"
+            case UInt8(ascii: "&"): text = ">&"
+            case UInt8(ascii: "|"): text = ">|"
+            default: text = ">"
+            }
+        }
         position = operatorStart + text.utf8.count
         return .redirect(text, rangeStart..<position, fileDescriptor: fileDescriptor)
     }
@@ -577,7 +1033,7 @@ struct ShellParser {
         loop: while position < end {
             if !masks.isEmpty, let index = mask(at: position) {
                 let mask = masks[index]
-                word.pieces.append(.unknown(source: maskSources[index], input: mask, quoted: false))
+                word.append(.unknown(source: maskSources[index], input: mask, quoted: false))
                 position = mask.upperBound
                 continue
             }
@@ -593,7 +1049,7 @@ struct ShellParser {
             case UInt8(ascii: "("):
                 if let valueStart, position == valueStart, let close = skipBalanced(from: position, open: character, close: UInt8(ascii: ")")) {
                     // `NAME=(a b c)`: a bash array, whose elements this reader does not follow.
-                    word.pieces.append(.unknown(source: text(position..<(close + 1)), input: position..<(close + 1), quoted: false))
+                    word.append(.unknown(source: text(position..<(close + 1)), input: position..<(close + 1), quoted: false))
                     position = close + 1
                     continue
                 }
@@ -611,10 +1067,10 @@ struct ShellParser {
                 // Process substitution `<( … )`: its commands run; its result is a file name only the run knows.
                 let opener = position
                 if let after = readSubstitution(contentStart: position + 2, opener: opener) {
-                    word.pieces.append(.unknown(source: text(opener..<after), input: opener..<after, quoted: false))
+                    word.append(.unknown(source: text(opener..<after), input: opener..<after, quoted: false))
                     position = after
                 } else {
-                    word.pieces.append(.unknown(source: text(opener..<end), input: opener..<end, quoted: false))
+                    word.append(.unknown(source: text(opener..<end), input: opener..<end, quoted: false))
                     word.broken = true
                     position = end
                 }
@@ -639,7 +1095,7 @@ struct ShellParser {
             case UInt8(ascii: "$"):
                 readDollar(&word, quoted: false)
             default:
-                let runEnd = max(position + 1, plainRun(from: position + 1, table: Self.unquotedSpecial))
+                let runEnd = max(position + 1, plainRun(from: position + 1, quoted: false))
                 word.addText(position..<runEnd)
                 position = runEnd
             }
@@ -661,7 +1117,7 @@ struct ShellParser {
         while cursor < end, ShellSyntax.isNameCharacter(bytes[cursor]) { cursor += 1 }
         let nameEnd = cursor
         if cursor < end, bytes[cursor] == UInt8(ascii: "[") {
-            while cursor < end, bytes[cursor] != UInt8(ascii: "]"), Self.unquotedSpecial[Int(bytes[cursor])] == false { cursor += 1 }
+            while cursor < end, bytes[cursor] != UInt8(ascii: "]"), !Self.isUnquotedSpecial(bytes[cursor]) { cursor += 1 }
             guard cursor < end, bytes[cursor] == UInt8(ascii: "]") else { return nil }
             cursor += 1
         }
@@ -683,24 +1139,24 @@ struct ShellParser {
     mutating func readSingleQuoted(_ word: inout LexedWord) {
         word.quoted = true
         let open = position
-        let piecesBefore = word.pieces.count
+        let piecesBefore = word.pieceCount
         position += 1
         while position < end {
             let character = bytes[position]
             if character == UInt8(ascii: "'") {
-                if word.pieces.count == piecesBefore { word.pieces.append(.emptyQuotes) }
+                if word.pieceCount == piecesBefore { word.append(.emptyQuotes) }
                 position += 1
                 return
             }
             if !masks.isEmpty, let index = mask(at: position) {
-                word.pieces.append(.unknown(source: maskSources[index], input: masks[index], quoted: true))
+                word.append(.unknown(source: maskSources[index], input: masks[index], quoted: true))
                 position = masks[index].upperBound
                 continue
             }
             if character == UInt8(ascii: "$"), readExpression(&word, quoted: true) { continue }
             var runEnd = position + 1
             while runEnd < end, bytes[runEnd] != UInt8(ascii: "'"), bytes[runEnd] != UInt8(ascii: "$") { runEnd += 1 }
-            if !masks.isEmpty, let next = masks.firstIndex(where: { $0.lowerBound > position }) { runEnd = min(runEnd, masks[next].lowerBound) }
+            if !masks.isEmpty { runEnd = min(runEnd, nextMaskStart(after: position)) }
             word.addText(position..<runEnd)
             position = runEnd
         }
@@ -711,18 +1167,18 @@ struct ShellParser {
     mutating func readDoubleQuoted(_ word: inout LexedWord) {
         word.quoted = true
         let open = position
-        let piecesBefore = word.pieces.count
+        let piecesBefore = word.pieceCount
         position += 1
         while position < end {
             if !masks.isEmpty, let index = mask(at: position) {
-                word.pieces.append(.unknown(source: maskSources[index], input: masks[index], quoted: true))
+                word.append(.unknown(source: maskSources[index], input: masks[index], quoted: true))
                 position = masks[index].upperBound
                 continue
             }
             let character = bytes[position]
             switch character {
             case UInt8(ascii: "\""):
-                if word.pieces.count == piecesBefore { word.pieces.append(.emptyQuotes) }
+                if word.pieceCount == piecesBefore { word.append(.emptyQuotes) }
                 position += 1
                 return
             case UInt8(ascii: "\\"):
@@ -744,7 +1200,7 @@ struct ShellParser {
             case UInt8(ascii: "`"):
                 readBackticks(&word, quoted: true)
             default:
-                let runEnd = max(position + 1, plainRun(from: position + 1, table: Self.doubleQuotedSpecial))
+                let runEnd = max(position + 1, plainRun(from: position + 1, quoted: true))
                 word.addText(position..<runEnd)
                 position = runEnd
             }
@@ -767,7 +1223,7 @@ struct ShellParser {
             problem("unterminated expression: no closing `}}`", at: start)
             close = end
         }
-        word.pieces.append(.unknown(source: text(start..<close), input: start..<close, quoted: quoted))
+        word.append(.unknown(source: text(start..<close), input: start..<close, quoted: quoted))
         position = close
         return true
     }
@@ -784,17 +1240,16 @@ struct ShellParser {
             if readExpression(&word, quoted: quoted) { return }
             guard let close = skipBalanced(from: start + 1, open: UInt8(ascii: "{"), close: UInt8(ascii: "}")) else {
                 problem("unterminated parameter expansion: no closing `}`", at: start)
-                word.pieces.append(.unknown(source: text(start..<end), input: start..<end, quoted: quoted))
+                word.append(.unknown(source: text(start..<end), input: start..<end, quoted: quoted))
                 word.broken = true
                 position = end
                 return
             }
             let content = bytes[(start + 2)..<close]
             if ShellSyntax.isName(content) {
-                word.pieces.append(.variable(name: String(decoding: content, as: UTF8.self), input: start..<(close + 1), quoted: quoted))
-                word.hasVariables = true
+                word.append(.variable(name: String(decoding: content, as: UTF8.self), input: start..<(close + 1), quoted: quoted))
             } else {
-                word.pieces.append(.unknown(source: text(start..<(close + 1)), input: start..<(close + 1), quoted: quoted))
+                word.append(.unknown(source: text(start..<(close + 1)), input: start..<(close + 1), quoted: quoted))
             }
             position = close + 1
         case UInt8(ascii: "("):
@@ -802,45 +1257,37 @@ struct ShellParser {
                 // Arithmetic `$(( … ))`.
                 guard let close = skipBalanced(from: start + 1, open: UInt8(ascii: "("), close: UInt8(ascii: ")")) else {
                     problem("unterminated arithmetic expansion: no closing `))`", at: start)
-                    word.pieces.append(.unknown(source: text(start..<end), input: start..<end, quoted: quoted))
+                    word.append(.unknown(source: text(start..<end), input: start..<end, quoted: quoted))
                     word.broken = true
                     position = end
                     return
                 }
-                word.pieces.append(.unknown(source: text(start..<(close + 1)), input: start..<(close + 1), quoted: quoted))
+                word.append(.unknown(source: text(start..<(close + 1)), input: start..<(close + 1), quoted: quoted))
                 position = close + 1
                 return
             }
             if let after = readSubstitution(contentStart: start + 2, opener: start) {
-                word.pieces.append(.unknown(source: text(start..<after), input: start..<after, quoted: quoted))
+                word.append(.unknown(source: text(start..<after), input: start..<after, quoted: quoted))
                 position = after
             } else {
-                word.pieces.append(.unknown(source: text(start..<end), input: start..<end, quoted: quoted))
+                word.append(.unknown(source: text(start..<end), input: start..<end, quoted: quoted))
                 word.broken = true
                 position = end
             }
         case UInt8(ascii: "'") where !quoted:
             // bash ANSI-C quoting `$'…'`: literal when it holds no escape, unknown otherwise.
             word.quoted = true
-            var cursor = start + 2
-            var escaped = false
-            while cursor < end, bytes[cursor] != UInt8(ascii: "'") {
-                if bytes[cursor] == UInt8(ascii: "\\") {
-                    escaped = true
-                    cursor += 1
-                }
-                cursor += 1
-            }
-            guard cursor < end else {
+            let (found, escaped) = closing(UInt8(ascii: "'"), from: start + 2)
+            guard let cursor = found else {
                 problem("unterminated single quote: no closing `'`", at: start + 1)
                 word.broken = true
                 position = end
                 return
             }
             if escaped {
-                word.pieces.append(.unknown(source: text(start..<(cursor + 1)), input: start..<(cursor + 1), quoted: true))
+                word.append(.unknown(source: text(start..<(cursor + 1)), input: start..<(cursor + 1), quoted: true))
             } else if cursor == start + 2 {
-                word.pieces.append(.emptyQuotes)
+                word.append(.emptyQuotes)
             } else {
                 word.addText((start + 2)..<cursor)
             }
@@ -855,17 +1302,16 @@ struct ShellParser {
                 position += 1
                 return
             }
-            word.pieces.append(.unknown(source: text(start..<(close + 1)), input: start..<(close + 1), quoted: quoted))
+            word.append(.unknown(source: text(start..<(close + 1)), input: start..<(close + 1), quoted: quoted))
             position = close + 1
         default:
             if ShellSyntax.isNameStart(next) {
                 var cursor = start + 2
                 while cursor < end, ShellSyntax.isNameCharacter(bytes[cursor]) { cursor += 1 }
-                word.pieces.append(.variable(name: text((start + 1)..<cursor), input: start..<cursor, quoted: quoted))
-                word.hasVariables = true
+                word.append(.variable(name: text((start + 1)..<cursor), input: start..<cursor, quoted: quoted))
                 position = cursor
             } else if (next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")) || "@*#?-$!".utf8.contains(next) {
-                word.pieces.append(.unknown(source: text(start..<(start + 2)), input: start..<(start + 2), quoted: quoted))
+                word.append(.unknown(source: text(start..<(start + 2)), input: start..<(start + 2), quoted: quoted))
                 position = start + 2
             } else {
                 word.addText(start..<(start + 1))
@@ -874,20 +1320,26 @@ struct ShellParser {
         }
     }
 
-    mutating func readBackticks(_ word: inout LexedWord, quoted: Bool) {
-        let start = position
-        var cursor = start + 1
+    /// The next `delimiter` from `start` that no backslash escapes, and whether a backslash came before it.
+    func closing(_ delimiter: UInt8, from start: Int) -> (index: Int?, escaped: Bool) {
+        var cursor = start
         var escaped = false
-        while cursor < end, bytes[cursor] != UInt8(ascii: "`") {
+        while cursor < end, bytes[cursor] != delimiter {
             if bytes[cursor] == UInt8(ascii: "\\") {
                 escaped = true
                 cursor += 1
             }
             cursor += 1
         }
-        guard cursor < end else {
+        return (cursor < end ? cursor : nil, escaped)
+    }
+
+    mutating func readBackticks(_ word: inout LexedWord, quoted: Bool) {
+        let start = position
+        let (found, escaped) = closing(UInt8(ascii: "`"), from: start + 1)
+        guard let cursor = found else {
             problem("unterminated command substitution: no closing backtick", at: start)
-            word.pieces.append(.unknown(source: text(start..<end), input: start..<end, quoted: quoted))
+            word.append(.unknown(source: text(start..<end), input: start..<end, quoted: quoted))
             word.broken = true
             position = end
             return
@@ -909,7 +1361,7 @@ struct ShellParser {
             undo(to: mark)
             lexContext = savedContext
         }
-        word.pieces.append(.unknown(source: text(start..<(cursor + 1)), input: start..<(cursor + 1), quoted: quoted))
+        word.append(.unknown(source: text(start..<(cursor + 1)), input: start..<(cursor + 1), quoted: quoted))
         position = cursor + 1
     }
 
@@ -959,7 +1411,7 @@ struct ShellParser {
                 if contentEnd > contentStart, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
                 position = min(end, lineEnd + 1)
                 if bytes[contentStart..<contentEnd].elementsEqual(document.delimiter) {
-                    hereDocumentBodies[document.operatorOffset] = bodyStart..<lineStart
+                    recordBody(bodyStart..<lineStart, of: document)
                     found = true
                     break
                 }
@@ -967,9 +1419,19 @@ struct ShellParser {
             if !found {
                 let delimiter = String(decoding: document.delimiter, as: UTF8.self)
                 problem("here-document not terminated: no line `\(delimiter)` before the end", at: document.operatorOffset)
-                hereDocumentBodies[document.operatorOffset] = bodyStart..<end
+                recordBody(bodyStart..<end, of: document)
                 position = end
             }
+        }
+    }
+
+    mutating func recordBody(_ body: Range<Int>, of document: PendingHereDocument) {
+        if let owner = hereDocumentOwners.removeValue(forKey: document.operatorOffset) {
+            let old = commands[owner.command].redirections[owner.redirection]
+            commands[owner.command].redirections[owner.redirection] = ShellCommand.Redirection(
+                operator: old.operator, range: old.range, fileDescriptor: old.fileDescriptor, target: old.target, hereDocumentBody: body)
+        } else {
+            hereDocumentBodies[document.operatorOffset] = body
         }
     }
 
@@ -986,40 +1448,54 @@ struct ShellParser {
 
     mutating func setVariable(_ name: String, value: String?, word: ShellWord?) {
         let old = variables[name]
-        undoLog.append(.variable(name, old))
+        if logsUndo { undoLog.append(.variable(name, old)) }
         let exported = old?.exported ?? false
         variables[name] = VariableState(value: value, word: word, exported: exported)
         if exported, let word { setExport(name, word) }
     }
 
+    /// Records an exported value for the commands after it; only for the variables commands keep (see
+    /// `ShellCommand.environment`), so that each command's copy stays small whatever the script exports.
     mutating func setExport(_ name: String, _ word: ShellWord?) {
-        undoLog.append(.export(name, exports[name]))
+        guard ShellCommand.environmentNames.contains(name) else { return }
+        if logsUndo { undoLog.append(.export(name, exports[name])) }
         exports[name] = word
     }
 
     mutating func export(_ name: String) {
         let old = variables[name]
-        undoLog.append(.variable(name, old))
+        if logsUndo { undoLog.append(.variable(name, old)) }
         variables[name] = VariableState(value: old?.value, word: old?.word, exported: true)
         if let word = old?.word { setExport(name, word) }
     }
 
     mutating func unset(_ name: String) {
         let old = variables[name]
-        undoLog.append(.variable(name, old))
+        if logsUndo { undoLog.append(.variable(name, old)) }
         variables[name] = nil
         if exports[name] != nil { setExport(name, nil) }
+    }
+
+    /// A word of one run of text, without building anything else.
+    func resolveSimple(_ word: LexedWord) -> ShellWord? {
+        guard let input = word.simpleText else { return nil }
+        return ShellWord(literal: String(decoding: bytes[input], as: UTF8.self), range: word.range,
+                         map: .identity(start: input.lowerBound, length: input.count))
     }
 
     /// Expands `word` with the variables known now. `split`: unquoted known values containing blanks split
     /// into several words, and a word that expands to nothing disappears, as the shell's field splitting does.
     func resolve(_ word: LexedWord, split: Bool) -> [ShellWord] {
-        if word.pieces.count == 1, case .text(let input) = word.pieces[0] {
-            let text = String(decoding: bytes[input], as: UTF8.self)
-            return [ShellWord(parts: [.literal(text)], range: word.range, map: .identity(start: input.lowerBound, length: input.count),
-                              mayExpandToSeveralWords: false)]
-        }
         var result: [ShellWord] = []
+        resolve(word, split: split, into: &result)
+        return result
+    }
+
+    func resolve(_ word: LexedWord, split: Bool, into result: inout [ShellWord]) {
+        if let simple = resolveSimple(word) {
+            result.append(simple)
+            return
+        }
         var builder = WordBuilder()
         var wordStart = word.range.lowerBound
         for piece in word.pieces {
@@ -1066,7 +1542,6 @@ struct ShellParser {
         if !builder.isEmpty || !split {
             result.append(builder.build(range: wordStart..<word.range.upperBound))
         }
-        return result
     }
 }
 
@@ -1084,8 +1559,9 @@ extension ShellParser {
 
         let kind: Kind
         var stage: Stage
-        let opener: Int
-        let keyword: String
+        /// The keyword (or parenthesis) that opened the frame.
+        let keywordRange: Range<Int>
+        var opener: Int { keywordRange.lowerBound }
         /// Whether the frame itself may not run.
         let inherited: Bool
         let flags: ShellCommand.Context
@@ -1141,6 +1617,16 @@ extension ShellParser {
         /// After the `function` keyword: 1 expects the name, 2 allows `()`.
         var functionKeyword = 0
         var doubleBracket = false
+        /// A compound command just ended: redirections until the next separator are its own.
+        var afterCompound = false
+        /// The words array of the last command, emptied, so that the next one need not allocate.
+        var spareWords: [LexedWord] = []
+
+        mutating func startCommand(at start: Int, end: Int) {
+            var command = PendingCommand(start: start, end: end)
+            swap(&command.words, &spareWords)
+            current = command
+        }
 
         func context() -> CommandContext {
             var conditional = frames.last?.conditional ?? base.conditional
@@ -1153,6 +1639,12 @@ extension ShellParser {
             return CommandContext(conditional: conditional, flags: flags)
         }
     }
+
+    static let reservedWordStarts: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for character in "itefwudcs{}![" { table[Int(character.asciiValue!)] = true }
+        return table
+    }()
 
     static let reservedWords: Set<String> = [
         "if", "then", "elif", "else", "fi", "while", "until", "do", "done", "for", "select", "case", "esac", "{", "}", "!",
@@ -1174,11 +1666,12 @@ extension ShellParser {
             case .eof:
                 finishCommand(&state, separator: .end)
                 for frame in state.frames.reversed() {
-                    problem("`\(frame.keyword)` is not closed: no `\(frame.closingKeyword)` before the end", at: frame.opener)
+                    problem("`\(text(frame.keywordRange))` is not closed: no `\(frame.closingKeyword)` before the end", at: frame.opener)
                 }
+                closeScopes(state)
                 return false
             case .arithmetic(let range):
-                if state.current == nil { state.current = PendingCommand(start: range.lowerBound, end: range.upperBound) }
+                if state.current == nil { state.startCommand(at: range.lowerBound, end: range.upperBound) }
                 state.current?.end = range.upperBound
             case .word(let word):
                 readWordToken(word, &state)
@@ -1200,17 +1693,22 @@ extension ShellParser {
         if state.doubleBracket {
             state.current?.words.append(word)
             state.current?.end = word.range.upperBound
-            if !word.quoted, word.pieces.count == 1, bytes[word.range].elementsEqual("]]".utf8) { state.doubleBracket = false }
+            if !word.quoted, word.pieceCount == 1, bytes[word.range].elementsEqual("]]".utf8) { state.doubleBracket = false }
             return
         }
-        if state.current == nil, !word.quoted, word.pieces.count == 1, word.range.count <= 8 {
+        if state.current == nil, !word.quoted, word.range.count <= 8, word.simpleText == word.range,
+           Self.reservedWordStarts[Int(bytes[word.range.lowerBound])]
+        {
             let text = text(word.range)
             if Self.reservedWords.contains(text) {
                 readReservedWord(text, word, &state)
                 return
             }
         }
-        if state.current == nil { state.current = PendingCommand(start: word.range.lowerBound, end: word.range.upperBound) }
+        if state.current == nil {
+            state.startCommand(at: word.range.lowerBound, end: word.range.upperBound)
+            state.afterCompound = false
+        }
         if word.broken { state.current?.broken = true }
         if state.current!.words.isEmpty, word.assignmentNameEnd != nil {
             state.current!.assignments.append(word)
@@ -1220,21 +1718,34 @@ extension ShellParser {
         state.current!.end = word.range.upperBound
     }
 
-    mutating func push(_ kind: Frame.Kind, _ stage: Frame.Stage, _ word: LexedWord, _ keyword: String, _ state: inout ListState) {
+    mutating func push(_ kind: Frame.Kind, _ stage: Frame.Stage, _ keyword: Range<Int>, _ state: inout ListState) {
         let context = state.context()
         var flags = context.flags
         if kind == .subshell { flags.insert(.subshell) }
-        state.frames.append(Frame(kind: kind, stage: stage, opener: word.range.lowerBound, keyword: keyword, inherited: context.conditional,
+        if kind == .subshell { scopes += 1 }
+        state.frames.append(Frame(kind: kind, stage: stage, keywordRange: keyword, inherited: context.conditional,
                                   flags: flags, undoMark: undoLog.count))
         state.pendingFunction = false
         state.afterOr = false
         state.preceding = nil
     }
 
+    /// Ends the subshells a list leaves open (a syntax problem already reported).
+    mutating func closeScopes(_ state: ListState) {
+        for frame in state.frames.reversed() where frame.kind == .subshell {
+            undo(to: frame.undoMark)
+            scopes -= 1
+        }
+    }
+
     mutating func pop(_ state: inout ListState) {
         let frame = state.frames.removeLast()
-        if frame.kind == .subshell { undo(to: frame.undoMark) }
+        if frame.kind == .subshell {
+            undo(to: frame.undoMark)
+            scopes -= 1
+        }
         state.current = nil
+        state.afterCompound = true
     }
 
     mutating func readReservedWord(_ text: String, _ word: LexedWord, _ state: inout ListState) {
@@ -1243,7 +1754,7 @@ extension ShellParser {
             problem("unexpected `\(text)`", at: word.range.lowerBound)
         }
         switch text {
-        case "if": push(.ifClause, .condition, word, text, &state)
+        case "if": push(.ifClause, .condition, word.range, &state)
         case "then":
             guard top?.kind == .ifClause, top?.stage == .condition || top?.stage == .elifCondition else { return unexpected(&state) }
             state.frames[state.frames.count - 1].stage = .thenBody
@@ -1256,19 +1767,19 @@ extension ShellParser {
         case "fi":
             guard top?.kind == .ifClause, top?.stage == .thenBody || top?.stage == .elseBody else { return unexpected(&state) }
             pop(&state)
-        case "while", "until": push(.whileLoop, .condition, word, text, &state)
+        case "while", "until": push(.whileLoop, .condition, word.range, &state)
         case "do":
             guard top?.kind == .whileLoop, top?.stage == .condition else { return unexpected(&state) }
             state.frames[state.frames.count - 1].stage = .body
         case "done":
             guard top?.kind == .whileLoop || top?.kind == .forLoop, top?.stage == .body else { return unexpected(&state) }
             pop(&state)
-        case "for", "select": push(.forLoop, .forName, word, text, &state)
-        case "case": push(.caseClause, .caseSubject, word, text, &state)
+        case "for", "select": push(.forLoop, .forName, word.range, &state)
+        case "case": push(.caseClause, .caseSubject, word.range, &state)
         case "esac":
             guard top?.kind == .caseClause, top?.stage == .body else { return unexpected(&state) }
             pop(&state)
-        case "{": push(.brace, .body, word, text, &state)
+        case "{": push(.brace, .body, word.range, &state)
         case "}":
             guard top?.kind == .brace else { return unexpected(&state) }
             pop(&state)
@@ -1327,7 +1838,7 @@ extension ShellParser {
             case .op(_, let range), .redirect(_, let range, _), .arithmetic(let range): offset = range.lowerBound
             case .eof: offset = end
             }
-            problem("unexpected text in the `\(state.frames[index].keyword)` header", at: offset)
+            problem("unexpected text in the `\(text(state.frames[index].keywordRange))` header", at: offset)
             // Read the rest as the body, so that later commands are still found.
             state.frames[index].stage = .body
             return false
@@ -1346,7 +1857,7 @@ extension ShellParser {
             // What followed is read again as if the redirection were not there.
             switch token {
             case .op(let op, let opRange):
-                if state.current == nil { state.current = PendingCommand(start: range.lowerBound, end: range.upperBound) }
+                if state.current == nil { state.startCommand(at: range.lowerBound, end: range.upperBound) }
                 state.current!.broken = true
                 _ = readOperator(op, opRange, closesAtParenthesis: false, &state)
             default: break
@@ -1364,11 +1875,9 @@ extension ShellParser {
             }
             pendingHereDocuments.append(PendingHereDocument(delimiter: delimiter, stripsTabs: text == "<<-", operatorOffset: range.lowerBound))
         }
-        if state.current == nil {
-            // A redirection after a compound command (`done > log`) belongs to no simple command.
-            if state.frames.isEmpty || !(state.frames.last!.isHeader) {
-                state.current = PendingCommand(start: range.lowerBound, end: range.lowerBound)
-            }
+        // A redirection after a compound command (`done > log`) belongs to no simple command.
+        if state.current == nil, !state.afterCompound, !(state.frames.last?.isHeader ?? false) {
+            state.startCommand(at: range.lowerBound, end: range.lowerBound)
         }
         state.current?.redirections.append((text, range, fileDescriptor, target))
         state.current?.end = target?.range.upperBound ?? range.upperBound
@@ -1377,6 +1886,7 @@ extension ShellParser {
 
     /// Returns true when the `)` closing the substitution being read was met.
     mutating func readOperator(_ op: ShellToken.Operator, _ range: Range<Int>, closesAtParenthesis: Bool, _ state: inout ListState) -> Bool {
+        let afterFunctionName = state.functionKeyword == 2
         state.functionKeyword = 0
         switch op {
         case .semicolon: finishCommand(&state, separator: .semicolon)
@@ -1400,10 +1910,10 @@ extension ShellParser {
                 // `name ()`: a function definition.
                 state.functionParenthesis = range.lowerBound
             } else if state.current == nil {
-                if state.functionKeyword == 2 || state.pendingFunction && state.functionParenthesis == nil && isFunctionParentheses(range) {
+                if afterFunctionName && isFunctionParentheses(range) {
                     state.functionParenthesis = range.lowerBound
                 } else {
-                    push(.subshell, .body, LexedWord(start: range.lowerBound), "(", &state)
+                    push(.subshell, .body, range, &state)
                 }
             } else {
                 problem("unexpected `(`", at: range.lowerBound)
@@ -1420,8 +1930,9 @@ extension ShellParser {
             } else if closesAtParenthesis {
                 finishCommand(&state, separator: .end)
                 for frame in state.frames.reversed() {
-                    problem("`\(frame.keyword)` is not closed: no `\(frame.closingKeyword)` before `)`", at: frame.opener)
+                    problem("`\(text(frame.keywordRange))` is not closed: no `\(frame.closingKeyword)` before `)`", at: frame.opener)
                 }
+                closeScopes(state)
                 return true
             } else {
                 problem("unexpected `)`", at: range.lowerBound)
@@ -1439,14 +1950,17 @@ extension ShellParser {
     }
 
     mutating func finishCommand(_ state: inout ListState, separator: ShellSeparator) {
-        if let pending = state.current {
+        if var pending = state.current {
             state.current = nil
             if !pending.broken {
                 emit(pending, separator: separator, preceding: state.preceding, context: state.context())
             }
             state.pendingFunction = false
+            pending.words.removeAll(keepingCapacity: true)
+            swap(&pending.words, &state.spareWords)
         }
         state.doubleBracket = false
+        state.afterCompound = false
         switch separator {
         case .or:
             state.afterOr = true
@@ -1465,7 +1979,11 @@ extension ShellParser {
     // MARK: Commands
 
     mutating func emit(_ pending: PendingCommand, separator: ShellSeparator, preceding: ShellSeparator?, context: CommandContext) {
-        var words = pending.words.flatMap { resolve($0, split: true) }
+        var words: [ShellWord] = []
+        words.reserveCapacity(pending.words.count)
+        for lexed in pending.words {
+            resolve(lexed, split: true, into: &words)
+        }
         let alone = words.isEmpty
         var assignments: [ShellCommand.Assignment] = []
         for lexed in pending.assignments {
@@ -1487,6 +2005,10 @@ extension ShellParser {
             assignments: assignments, words: words, wrappers: wrappers, redirections: redirections, range: pending.start..<pending.end,
             separator: separator, precedingOperator: preceding, isConditional: context.conditional, context: context.flags, environment: exports
         )
+        for (index, redirection) in redirections.enumerated()
+        where redirection.operator.hasPrefix("<<") && redirection.operator != "<<<" && redirection.hereDocumentBody == nil {
+            hereDocumentOwners[redirection.range.lowerBound] = (commands.count, index)
+        }
         commands.append(command)
         applyEffects(of: command)
     }
@@ -1516,26 +2038,20 @@ extension ShellParser {
     /// Variables changed by `export`, `readonly`, `declare`, `typeset`, `local`, `unset`, `read`, `getopts`,
     /// `mapfile`, `readarray` and `printf -v`.
     mutating func applyEffects(of command: ShellCommand) {
-        guard let name = command.words.first?.literal else { return }
+        guard let name = command.words.first?.literal, let first = name.utf8.first, "erdtlumgp".utf8.contains(first) else { return }
         let arguments = command.words.dropFirst()
         switch name {
         case "export", "readonly", "declare", "typeset", "local":
             var knownType = true
             for argument in arguments {
-                guard let text = argument.literal else {
-                    if let name = argument.assignmentName { setVariable(name, value: nil, word: nil) }
-                    continue
-                }
-                if text.hasPrefix("-") || text.hasPrefix("+") {
-                    // Arrays, integers and name references hold something other than the text.
-                    if text.contains(where: { "aAin".contains($0) }) { knownType = false }
-                    continue
-                }
                 if let variable = argument.assignmentName {
                     let value = argument.subword(fromValueOffset: variable.utf8.count + 1)
                     setVariable(variable, value: knownType ? value.literal : nil, word: value)
                     if name == "export" { export(variable) }
-                } else if name == "export", ShellSyntax.isName(text.utf8) {
+                } else if let text = argument.literal, text.hasPrefix("-") || text.hasPrefix("+") {
+                    // Arrays, integers and name references hold something other than the text.
+                    if text.contains(where: { "aAin".contains($0) }) { knownType = false }
+                } else if name == "export", let text = argument.literal, ShellSyntax.isName(text.utf8) {
                     export(text)
                 }
             }
@@ -1543,12 +2059,21 @@ extension ShellParser {
             if arguments.contains(where: { $0.literal == "-f" }) { return }
             for argument in arguments { if let text = argument.literal, ShellSyntax.isName(text.utf8) { unset(text) } }
         case "read", "mapfile", "readarray", "getopts":
-            for argument in arguments { if let text = argument.literal, ShellSyntax.isName(text.utf8) { setVariable(text, value: nil, word: nil) } }
+            for argument in arguments { if let text = argument.literal, ShellSyntax.isName(text.utf8) { forget(text, at: argument) } }
         case "printf":
-            if arguments.first?.literal == "-v", let text = arguments.dropFirst().first?.literal { setVariable(text, value: nil, word: nil) }
+            if arguments.first?.literal == "-v", let argument = arguments.dropFirst().first, let text = argument.literal { forget(text, at: argument) }
         default:
             break
         }
+    }
+
+    /// Gives variable `name` a value only the run knows, set by the command argument `argument` (`read NAME`).
+    mutating func forget(_ name: String, at argument: ShellWord) {
+        let word = ShellWord(parts: [.unknown(source: "$" + name)], range: argument.range,
+                             map: OffsetMap(runs: [.init(valueStart: 0, valueLength: name.utf8.count + 1, inputStart: argument.range.lowerBound,
+                                                         inputLength: argument.range.count, exact: false)], anchor: argument.range.lowerBound),
+                             mayExpandToSeveralWords: true)
+        setVariable(name, value: nil, word: word)
     }
 
     /// Takes command wrappers off the front of `words`: `sudo`, `env`, `time`, `exec`, `command`, `nohup`,
@@ -1557,7 +2082,10 @@ extension ShellParser {
     /// so it is left as it is.
     static func stripWrappers(_ words: inout [ShellWord], _ wrappers: inout [ShellWord], _ assignments: inout [ShellCommand.Assignment]) {
         var index = 0
-        wrapping: while index < words.count, let name = words[index].literal {
+        wrapping: while index < words.count, let name = words[index].literal, let first = name.utf8.first,
+            first == UInt8(ascii: "s") || first == UInt8(ascii: "e") || first == UInt8(ascii: "t") || first == UInt8(ascii: "c")
+                || first == UInt8(ascii: "n")
+        {
             let specification: (valueShort: String, valueLong: Set<String>, takesAssignments: Bool, positional: Int)
             switch name {
             case "sudo":
