@@ -414,7 +414,7 @@ struct ConfigurationCommandLineTests {
         #expect(nothing.status == 2)
         #expect(
             nothing.stderr
-                == "buildx-doctor: error: nothing to check: no GitHub Actions workflow, composite action or snippet of one in .\n  excluded .github/workflows/build.yml (by `exclude` in the configuration)\n"
+                == "buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile) in .\n  excluded .github/workflows/build.yml (by `exclude` in the configuration)\n"
         )
     }
 
@@ -471,7 +471,7 @@ struct ConfigurationCommandLineTests {
         #expect(result.status == 2)
         #expect(
             result.stderr
-                == "buildx-doctor: error: nothing to check: no GitHub Actions workflow, composite action or snippet of one in standard input\n  skipped <stdin>: the document is not a list of steps, so it cannot be read as --kind steps\n"
+                == "buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile) in standard input\n  skipped <stdin>: the document is not a list of steps, so it cannot be read as --kind steps\n"
         )
         let forced = try run(["check", "-", "--kind", "step"], input: "uses: docker/build-push-action@v6\nwith:\n  cache-to: type=gha\n")
         #expect(forced.status == 1)
@@ -492,13 +492,13 @@ struct ConfigurationCommandLineTests {
         defer { try? FileManager.default.removeItem(at: empty) }
         let folder = try run(["check"], in: empty)
         #expect(folder.status == 2 && folder.stdout.isEmpty)
-        #expect(folder.stderr == "buildx-doctor: error: nothing to check: no GitHub Actions workflow, composite action or snippet of one in .\n")
+        #expect(folder.stderr == "buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile) in .\n")
         let named = try run(["check", "compose.yml", "README.md"], in: empty)
         #expect(named.status == 2)
         #expect(
             named.stderr
                 == """
-                buildx-doctor: error: nothing to check: no GitHub Actions workflow, composite action or snippet of one in compose.yml, README.md
+                buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile) in compose.yml, README.md
                   skipped compose.yml: not a file buildx-doctor reads (a GitHub Actions workflow, composite action or snippet, GitLab CI, CircleCI, a shell script or a Makefile)
                   skipped README.md: not a file buildx-doctor reads (a GitHub Actions workflow, composite action or snippet, GitLab CI, CircleCI, a shell script or a Makefile)
 
