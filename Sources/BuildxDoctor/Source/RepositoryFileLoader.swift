@@ -63,15 +63,21 @@ public struct RepositoryFileLoader: Sendable {
 public final class RepositoryRoots: @unchecked Sendable {
     private let lock = NSLock()
     private var byFolder: [String: String?] = [:]
+    private var byFile: [String: String?] = [:]
 
     public init() {}
 
     /// The nearest folder above the file at `path` that holds `.github`, `.git`, `.gitlab-ci.yml` or `.circleci`.
     func root(above path: String) -> String? {
-        let folder = PathText.absolute(path + "/..")
         lock.lock()
         defer { lock.unlock() }
-        if let known = byFolder[folder] { return known }
+        // A file's references all ask with the file's own path: answered without normalising it again.
+        if let known = byFile[path] { return known }
+        let folder = PathText.absolute(path + "/..")
+        if let known = byFolder[folder] {
+            byFile[path] = .some(known)
+            return known
+        }
         var visited: [String] = []
         var directory = folder
         var found: String?
@@ -91,6 +97,7 @@ public final class RepositoryRoots: @unchecked Sendable {
             directory = PathText.absolute(directory + "/..")
         }
         for folder in visited { byFolder[folder] = .some(found) }
+        byFile[path] = .some(found)
         return found
     }
 }
