@@ -314,6 +314,16 @@ struct ExplainCommandLineTests {
         #expect(try run(["explain", folder.appendingPathComponent("missing.log").path]).status == 2)
     }
 
+    @Test func theHeadlineIsTheSameInEveryProcess() throws {
+        // Each process hashes with its own seed: a choice that followed a Set's order would flip here.
+        let file = try log("#21 ERROR: failed to push ghcr.io/acme/app:1: unexpected status: 403 Forbidden: denied: permission_denied: write_package\n")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        for _ in 0..<6 {
+            let result = try run(["explain", file.path])
+            #expect(result.stdout.hasPrefix("failed: ghcr.io: write_package denied (log line 1)\n"))
+        }
+    }
+
     @Test func listPrintsTheCatalog() throws {
         let result = try run(["explain", "--list"])
         #expect(result.status == 0)

@@ -11,8 +11,18 @@ public struct LogReport: Sendable {
         public let logLine: Int
         /// The line, cleaned of timestamps, colour codes and runner markers.
         public let excerpt: String
-        /// The configuration line `check` blames for the same cause, when a workflow was given.
+        /// The configuration line `check` blames for the same cause, when a workflow was given and the
+        /// log's evidence singles it out.
         public var location: Diagnostic?
+        /// What the log says about the build around the error (cache, platforms, step).
+        public let evidence: LogEvidence
+        /// Failure, cold cache or notice for this occurrence: an error on a BuildKit step that imports a
+        /// cache only costs the cache, because BuildKit logs a failed import and builds on
+        /// (`moby/buildkit solver/llbsolver/bridge.go`).
+        public let kind: ErrorSignature.Kind
+        /// Findings that may be the cause when the evidence does not decide between them: the link to
+        /// any one of them is a guess. Empty when `location` is set or nothing was correlated.
+        public var candidates: [Diagnostic] = []
     }
 
     /// Recognised errors in the order they happened: the first failure is the one that stopped the build.
@@ -25,7 +35,7 @@ public struct LogReport: Sendable {
     public internal(set) var binaryLine: Int?
 
     /// Whether anything was recognised as a failure or as the reason for a cold cache.
-    public var recognizesSomething: Bool { explanations.contains { $0.signature.kind != .notice } }
+    public var recognizesSomething: Bool { explanations.contains { $0.kind != .notice } }
 
     public init() {}
 
@@ -33,7 +43,7 @@ public struct LogReport: Sendable {
     public init(merging reports: [LogReport]) {
         var seen = Set<String>()
         for report in reports {
-            explanations += report.explanations.filter { seen.insert($0.signature.id).inserted }
+            explanations += report.explanations.filter { seen.insert($0.key).inserted }
             unrecognized += report.unrecognized.prefix(LogScanner.unrecognizedLimit - unrecognized.count)
             binaryLine = binaryLine ?? report.binaryLine
         }
@@ -59,9 +69,12 @@ public struct LogScanner: Sendable {
     private let roles: [Role]
 
     private enum Role {
-        case signature(Int)
+        /// A signature's fragment; a longer fragment is a more specific match.
+        case signature(Int, length: Int)
         case importStep
         case errorMarker
+        /// A line that says which step, cache or platforms the errors after it belong to.
+        case evidence
     }
 
     /// The scanner for the whole catalog, built once: its automaton takes a moment to build.
@@ -74,11 +87,13 @@ public struct LogScanner: Sendable {
         for (index, signature) in signatures.enumerated() {
             for fragment in signature.fragments {
                 fragments.append(fragment)
-                roles.append(.signature(index))
+                roles.append(.signature(index, length: fragment.utf8.count))
             }
         }
         fragments += ["importing cache manifest from", "error:", "##[error]"]
         roles += [.importStep, .errorMarker, .errorMarker]
+        fragments += LogEvidence.Tracker.fragments
+        roles += LogEvidence.Tracker.fragments.map { _ in .evidence }
         self.matcher = FragmentMatcher(fragments)
         self.roles = roles
     }
@@ -123,7 +138,9 @@ public struct LogScanner: Sendable {
     private func finished(_ state: ScanState) -> LogReport {
         var report = state.report
         let rank: (ErrorSignature.Kind) -> Int = { [.failure: 0, .coldCache: 1, .notice: 2][$0]! }
-        report.explanations.sort { (rank($0.signature.kind), $0.logLine) < (rank($1.signature.kind), $1.logLine) }
+        // A line yields one explanation and no two share a line, so (rank, line) is a total order: the
+        // headline cannot depend on the order explanations were found in.
+        report.explanations.sort { (rank($0.kind), $0.logLine) < (rank($1.kind), $1.logLine) }
         return report
     }
 
@@ -255,35 +272,46 @@ public struct LogScanner: Sendable {
         var carry: [UInt8] = []
         var pending: [Int] = []
         var report = LogReport()
+        /// Explanations already made, by `Explanation.key`: each signature once per kind.
         var seen: Set<String> = []
         /// BuildKit progress steps (`#12`) that import a cache.
         var importSteps: Set<Substring> = []
+        var evidence = LogEvidence.Tracker()
     }
 
     private func process(_ state: inout ScanState) {
         defer { state.pending.removeAll(keepingCapacity: true) }
         let text = LogLine.clean(state.carry)
         let lowered = text.lowercased()
-        var recognized = false
+        // The most specific signature on the line wins: the longest matched fragment, then the earlier
+        // signature in the catalog. Walking `pending` (in match order) keeps the choice independent of
+        // hashing, which differs from run to run.
+        var best: (index: Int, length: Int)?
         var markedError = false
-        for fragment in Set(state.pending) {
+        var importStep = false
+        var evidence = false
+        for fragment in state.pending {
             switch roles[fragment] {
-            case .signature(let index):
-                let signature = signatures[index]
-                guard signature.alsoRequires.allSatisfy({ lowered.containsText($0) }) else { continue }
-                recognized = true
-                record(signature, text: text, in: &state)
-            case .importStep:
-                if let step = LogLine.progressStep(of: text) { state.importSteps.insert(step) }
-            case .errorMarker:
-                markedError = true
+            case .signature(let index, let length):
+                if let current = best, (current.length, -current.index) >= (length, -index) { continue }
+                guard signatures[index].alsoRequires.allSatisfy({ lowered.containsText($0) }) else { continue }
+                best = (index, length)
+            case .importStep: importStep = true
+            case .errorMarker: markedError = true
+            case .evidence: evidence = true
             }
         }
-        guard markedError, !recognized else { return }
-        if let step = LogLine.progressStep(of: text), state.importSteps.contains(step),
-            let failed = SignatureCatalog.signature(id: "cache-import-failed")
-        {
-            record(failed, text: text, in: &state)
+        let step = LogLine.progressStep(of: text)
+        if importStep, let step { state.importSteps.insert(step) }
+        if importStep || evidence { state.evidence.read(text, progressStep: step) }
+        let onImport = step.map { state.importSteps.contains($0) } ?? false
+        if let best {
+            record(signatures[best.index], text: text, onImport: onImport, in: &state)
+            return
+        }
+        guard markedError else { return }
+        if onImport, let failed = SignatureCatalog.signature(id: "cache-import-failed") {
+            record(failed, text: text, onImport: true, in: &state)
         } else if state.report.unrecognized.count < Self.unrecognizedLimit,
             !state.report.unrecognized.contains(where: { $0.text == text })
         {
@@ -291,11 +319,20 @@ public struct LogScanner: Sendable {
         }
     }
 
-    private func record(_ signature: ErrorSignature, text: String, in state: inout ScanState) {
-        guard state.seen.insert(signature.id).inserted else { return }
-        state.report.explanations.append(
-            LogReport.Explanation(signature: signature, logLine: state.line, excerpt: text, location: nil))
+    private func record(_ signature: ErrorSignature, text: String, onImport: Bool, in state: inout ScanState) {
+        let kind: ErrorSignature.Kind = onImport && signature.kind == .failure ? .coldCache : signature.kind
+        let explanation = LogReport.Explanation(
+            signature: signature, logLine: state.line, excerpt: text, location: nil,
+            evidence: state.evidence.evidence(for: text, progressStep: LogLine.progressStep(of: text)), kind: kind)
+        guard state.seen.insert(explanation.key).inserted else { return }
+        state.report.explanations.append(explanation)
     }
+}
+
+extension LogReport.Explanation {
+    /// One explanation per signature and kind: an uppercase ref that first costs the import and then
+    /// fails the export is both a cold cache and the failure.
+    var key: String { signature.id + "/" + kind.rawValue }
 }
 
 /// Cleaning one raw log line into the text a person reads.

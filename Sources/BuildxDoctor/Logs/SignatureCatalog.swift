@@ -144,6 +144,14 @@ public enum SignatureCatalog {
             fix: ["retry", "or add `ignore-error=true` to the gha cache-to"], documentation: "https://docs.docker.com/build/cache/backends/gha/",
             fragments: ["failed to reserve cache", "failed to commit cache"]),
         ErrorSignature(
+            id: "gha-service-unavailable", title: "GitHub Actions cache: service unavailable",
+            rootCause: "GitHub's cache service was unavailable: it answered BuildKit's gha cache with its HTML outage page (`Our services aren't available right now`) instead of an API response. An outage on GitHub's side, not a mistake in the configuration.",
+            fix: ["re-run the job once the service is back (https://www.githubstatus.com)", "`ignore-error=true` on the gha cache-to keeps builds green while the cache service is down"],
+            documentation: "https://docs.docker.com/build/cache/backends/gha/",
+            // BuildKit's gha client quotes the body it could not parse: `failed to parse error response 400: <h2>…`.
+            fragments: ["our services aren't available right now", "our services aren&#39;t available right now"],
+            alsoRequires: ["failed to parse error response"]),
+        ErrorSignature(
             id: "gha-token-expired", title: "GitHub Actions cache: token expired",
             rootCause: "The job's cache token expired before the export finished (very long jobs).",
             fix: ["split the job or shorten the build"], documentation: "https://docs.docker.com/build/cache/backends/gha/",
@@ -200,7 +208,9 @@ public enum SignatureCatalog {
             rootCause: "An image or cache reference has uppercase letters in its repository, usually from `${{ github.repository }}` or `${{ github.repository_owner }}`.",
             fix: ["lowercase the reference (docker/metadata-action outputs are lowercase; `${GITHUB_REPOSITORY,,}` in a shell step)"],
             rule: "registry-ref-uppercase", documentation: "https://docs.docker.com/build/cache/backends/registry/",
-            fragments: ["repository name must be lowercase"], alsoRequires: []),
+            // `distribution/reference` says `repository name must be lowercase` in older versions and
+            // `repository name (<name>) must be lowercase` since `normalize.go` began to name it.
+            fragments: ["must be lowercase"], alsoRequires: ["repository name"]),
         ErrorSignature(
             id: "cache-config-too-large", title: "Registry cache config too large", kind: .coldCache,
             rootCause: "The registry cache's config blob is larger than BuildKit reads (1 MiB), typical of big `mode=max` graphs; the cache is silently not used.",

@@ -6,7 +6,7 @@ public enum ExplanationReporter {
         for explanation in report.explanations {
             let signature = explanation.signature
             let label =
-                switch signature.kind {
+                switch explanation.kind {
                 case .failure: "failed"
                 case .coldCache: "cold cache"
                 case .notice: "notice"
@@ -16,10 +16,15 @@ public enum ExplanationReporter {
             output += "  root cause: \(signature.rootCause)\n"
             if let location = explanation.location {
                 output += "  caused by \(location.span.path):\(location.span.start.line): \(location.message) [\(location.rule)]\n"
+            } else if !explanation.candidates.isEmpty {
+                output += "  candidates (the log does not say which; the link is a guess):\n"
+                for candidate in explanation.candidates {
+                    output += "    \(candidate.span.path):\(candidate.span.start.line): \(candidate.message) [\(candidate.rule)]\n"
+                }
             }
             output += "  fix:\n"
             for (number, step) in signature.fix.enumerated() { output += "    \(number + 1). \(step)\n" }
-            if let rule = signature.rule, explanation.location == nil {
+            if let rule = signature.rule, explanation.location == nil, explanation.candidates.isEmpty {
                 output += "  check: `buildx-doctor check` finds this before it runs (rule \(rule))\n"
             }
             output += "  more: \(signature.documentation)\n\n"
@@ -35,21 +40,21 @@ public enum ExplanationReporter {
     public static func json(_ report: LogReport) -> String {
         let explanations: [JSONValue] = report.explanations.map { explanation in
             let signature = explanation.signature
-            let location: JSONValue =
-                explanation.location.map {
-                    .object([("path", .string($0.span.path)), ("line", .number($0.span.start.line)), ("message", .string($0.message))])
-                } ?? .null
+            let place: (Diagnostic) -> JSONValue = {
+                .object([("path", .string($0.span.path)), ("line", .number($0.span.start.line)), ("message", .string($0.message))])
+            }
             return .object([
                 ("signature", .string(signature.id)),
                 ("title", .string(signature.title)),
-                ("kind", .string(signature.kind.rawValue)),
+                ("kind", .string(explanation.kind.rawValue)),
                 ("rootCause", .string(signature.rootCause)),
                 ("fix", .array(signature.fix.map(JSONValue.string))),
                 ("rule", signature.rule.map(JSONValue.string) ?? .null),
                 ("logLine", .number(explanation.logLine)),
                 ("excerpt", .string(explanation.excerpt)),
                 ("documentation", .string(signature.documentation)),
-                ("location", location),
+                ("location", explanation.location.map(place) ?? .null),
+                ("candidates", .array(explanation.candidates.map(place))),
             ])
         }
         return JSONValue.object([
