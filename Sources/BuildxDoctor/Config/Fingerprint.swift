@@ -29,7 +29,7 @@ public enum Fingerprint {
     /// The line without white space and without a trailing suppression comment, so that re-indenting
     /// a line or suppressing a finding on it keeps the fingerprint.
     static func normalized(_ line: String) -> String {
-        var compact = line.filter { !$0.isWhitespace }
+        var compact = Self.withoutWhitespace(line)
         guard let directive = compact.firstRange(of: Suppressions.marker) else { return compact }
         let before = compact[..<directive.lowerBound]
         if before.hasSuffix("//") {
@@ -38,5 +38,13 @@ public enum Fingerprint {
             compact.removeSubrange(compact.index(before: directive.lowerBound)...)
         }
         return compact
+    }
+
+    /// The text without white space; ASCII lines (nearly all) byte by byte, others character by character.
+    private static func withoutWhitespace(_ line: String) -> String {
+        let bytes = Array(line.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return line.filter { !$0.isWhitespace } }
+        let kept = bytes.filter { !($0 == 0x20 || (0x09...0x0D).contains($0)) }
+        return String(decoding: kept, as: UTF8.self)
     }
 }
