@@ -221,8 +221,10 @@ public struct CacheEntry: Sendable {
     /// The field's own span, or `nil` when it cannot be located exactly (what fixes need).
     public func exactSpan(of field: CacheSpec.Field) -> Span? {
         let bytes = Array(text.utf8)
-        guard Expression.mask(text).text == received, field.range.upperBound <= bytes.count, !bytes.contains(UInt8(ascii: "\n")),
-            span.end.offset - span.start.offset == bytes.count
+        // Columns are counted on the entry's first line, so any line break inside the entry (LF, CR, NEL,
+        // U+2028, U+2029: see `LineBreaks`) leaves the whole entry's span.
+        guard Expression.mask(text).text == received, field.range.upperBound <= bytes.count,
+            LineBreaks.lineStarts(of: bytes).count == 1, span.end.offset - span.start.offset == bytes.count
         else { return nil }
         func location(_ offset: Int) -> Location {
             let columns = bytes[..<offset].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }

@@ -150,7 +150,8 @@ public struct Permissions: Sendable {
     public func lacksWrite(_ scope: String) -> Bool {
         switch grant {
         case .all(let level): level != "write-all"
-        case .scopes(let scopes): scopes[scope] != "write"
+        // A level written as an expression is unknown, not missing.
+        case .scopes(let scopes): scopes[scope] != "write" && !(scopes[scope].map(Expression.occurs) ?? false)
         case .unknown: false
         }
     }

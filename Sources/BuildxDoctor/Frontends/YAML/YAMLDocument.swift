@@ -153,7 +153,11 @@ private struct YAMLComposer {
 
     /// libyaml's marks count lines and columns from 0 and characters (Unicode scalars) from the start.
     private mutating func location(_ mark: yaml_mark_t) -> Location {
-        Location(line: Int(mark.line) + 1, column: Int(mark.column) + 1, offset: cursor.byteOffset(ofCharacter: Int(mark.index)))
+        let offset = cursor.byteOffset(ofCharacter: Int(mark.index))
+        // libyaml's stream-end mark stands on a line of its own past a file without a final line break:
+        // a position is always one of the file's.
+        guard Int(mark.line) < file.lineCount else { return file.location(ofByte: offset) }
+        return Location(line: Int(mark.line) + 1, column: Int(mark.column) + 1, offset: offset)
     }
 
     private mutating func error(of parser: yaml_parser_t) -> YAMLSyntaxError {
