@@ -29,8 +29,9 @@ engine=$(grep TESTBED_ENGINE_VERSION "$WORK/env" | cut -d= -f2-)
   echo
   echo "Also checked on every builder (\`driverFeaturesMatchTheModel\`): two platforms, \`type=oci\` and"
   echo "\`type=docker,dest=…\` outputs and provenance attestations are refused on the classic store only. Loading two"
-  echo "platforms works into the containerd store and fails from the \`docker-container\` builder into the classic"
-  echo "engine (\`docker exporter does not currently support exporting manifest lists\`), as \`load-multi-platform\` says. The seed"
+  echo "platforms works into the containerd store and fails into the classic engine, from its own driver as from the"
+  echo "\`docker-container\` builder (\`docker exporter does not currently support exporting manifest lists\`, checked before the"
+  echo "driver's multi-platform feature), as \`load-multi-platform\` says. The seed"
   echo "workflow's two cache exports fail on the classic store exactly where \`check\` reports them; after \`fix\`"
   echo "(a setup-buildx-action step) they are both exported on the \`docker-container\` builder, and also with the"
   echo "containerd store. Every refusal text seen is recognised by \`explain\` with the right signature."

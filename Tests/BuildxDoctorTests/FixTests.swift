@@ -62,6 +62,10 @@ let fixCases: [FixCase] = [
         before: "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        image: [api, web]\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          context: ./${{ matrix.image }}\n          cache-from: type=gha,scope=images\n          cache-to: type=gha,scope=images,mode=max\n",
         after: "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        image: [api, web]\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          context: ./${{ matrix.image }}\n          cache-from: type=gha,scope=images-${{ matrix.image }}\n          cache-to: type=gha,scope=images-${{ matrix.image }},mode=max\n"),
     FixCase(
+        name: "a retired actions/cache major becomes v5, quoting and comment kept",
+        before: head + "      - uses: \"actions/cache@v2\" # cache the layers\n        with:\n          path: /tmp/.buildx-cache\n          key: k\n",
+        after: head + "      - uses: \"actions/cache@v5\" # cache the layers\n        with:\n          path: /tmp/.buildx-cache\n          key: k\n"),
+    FixCase(
         name: "packages: write is added to the permissions block",
         before: "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          password: ${{ secrets.GITHUB_TOKEN }}\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:1\n",
         after: "on: push\npermissions:\n  packages: write\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/setup-buildx-action@v3\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          password: ${{ secrets.GITHUB_TOKEN }}\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:1\n"),

@@ -213,12 +213,30 @@ struct GroundTruthTests {
     }
 
     /// `--load` of two platforms: the target Docker Engine decides (`docker/buildx
-    /// build/opt.go` uses the OCI exporter only when `util/dockerutil/client.go` sees the containerd store). On a BuildKit builder beside
-    /// the classic engine it fails as `load-multi-platform` says; with the containerd store it works.
+    /// build/opt.go` uses the OCI exporter only when `util/dockerutil/client.go` sees the containerd store). On the classic
+    /// engine's own driver and on a BuildKit builder beside it, it fails as `load-multi-platform` says; with the containerd
+    /// store it works.
     @Test func loadingTwoPlatformsDependsOnTheTargetEngine() throws {
         let arguments = ["--platform", "linux/amd64,linux/arm64", "--load", "-t", "gt-load:latest"]
         let containerd = try testbed.build(arguments, on: .docker(.containerd))
         #expect(containerd.status == 0, "\(containerd.stdout.suffix(300))")
+        // On the classic engine's own driver the docker exporter is checked before the driver's
+        // multi-platform feature: the log shows the manifest-list error, which load-multi-platform reports.
+        let classic = try testbed.build(arguments, on: .docker(.classic))
+        #expect(classic.status != 0)
+        #expect(classic.stdout.contains("docker exporter does not currently support exporting manifest lists"), "\(classic.stdout.suffix(300))")
+        let onDefaultBuilder = """
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: docker/build-push-action@v6
+                    with:
+                      platforms: linux/amd64,linux/arm64
+                      load: true
+            """
+        #expect(diagnostics(onDefaultBuilder).map(\.rule) == ["load-multi-platform"])
         guard testbed.builders[.dockerContainer] != nil else { return }
         let beside = try testbed.build(arguments, on: .dockerContainer)
         #expect(beside.status != 0)

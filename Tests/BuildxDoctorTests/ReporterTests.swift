@@ -24,7 +24,7 @@ struct ReporterTests {
         #expect(first["line"] as? Int == 50 && first["column"] as? Int == 13)
         #expect(first["endLine"] as? Int == 50 && first["endColumn"] as? Int == 65)
         #expect(first["help"] is String && first["message"] is String && first["path"] is String)
-        #expect((object["summary"] as? [String: Int]) == ["error": 2, "warning": 0, "info": 0])
+        #expect((object["summary"] as? [String: Int]) == ["error": 2, "warning": 0, "info": 0, "suppressed": 0])
         #expect(json.hasPrefix(#"{"version":1,"tool":{"name":"buildx-doctor","version":""#))
     }
 

@@ -1,59 +1,255 @@
 import Foundation
 
-/// Runs the whole pipeline: discovery, reading, frontends, rules. The entry point for the CLI and for
-/// tools that embed buildx-doctor.
+/// Which configuration the checker applies.
+public enum ConfigurationChoice: Sendable {
+    /// None: every rule at its own severities (the library's default).
+    case none
+    /// This one for every file (`--config FILE`).
+    case given(Configuration)
+    /// The nearest `.buildx-doctor.yml` above each file (the command line's default).
+    case nearest
+}
+
+/// Runs the whole pipeline: discovery, reading, frontends, rules, then the configuration and inline
+/// suppressions. The entry point for the CLI and for tools that embed buildx-doctor.
 public struct Checker: Sendable {
     public let rules: [any Rule]
     /// Files larger than this are refused rather than parsed (no real workflow comes close).
     public let maximumFileSize: Int
+    /// Repository roots found so far, shared by every file this checker reads.
+    private let repositoryRoots = RepositoryRoots()
+    public var configuration: ConfigurationChoice
+    /// Read every input as this kind instead of judging by content (`--kind`).
+    public var kind: InputKind?
+    /// The path standard input stands for (`--stdin-filename`): it names the input in reports, decides
+    /// its kind by name and where its configuration is looked for.
+    public var standardInputPath: String?
+    /// Name files relative to the working directory, without `./` (the command line does).
+    public var relativePaths: Bool
 
     /// The default for `maximumFileSize`: 8 MiB.
     public static let defaultMaximumFileSize = 8 << 20
+    /// Every id a suppression comment may name.
+    private static let ruleIDs = RuleRegistry.descriptions.map(\.id)
+    /// How reports name standard input when `standardInputPath` does not.
+    public static let standardInputName = "<stdin>"
 
-    public init(rules: [any Rule] = RuleRegistry.all, maximumFileSize: Int = defaultMaximumFileSize) {
+    public init(
+        rules: [any Rule] = RuleRegistry.all, maximumFileSize: Int = defaultMaximumFileSize, configuration: ConfigurationChoice = .none,
+        kind: InputKind? = nil, standardInputPath: String? = nil, relativePaths: Bool = false
+    ) {
         self.rules = rules
         self.maximumFileSize = maximumFileSize
+        self.configuration = configuration
+        self.kind = kind
+        self.standardInputPath = standardInputPath
+        self.relativePaths = relativePaths
     }
 
-    /// Checks every file under `paths`.
-    public func check(paths: [String]) -> CheckReport {
-        let (candidates, errors) = FileDiscovery.candidates(in: paths)
-        return CheckReport(results: ConcurrentMap.map(candidates) { check(candidate: $0) }, inputErrors: errors)
-    }
-
-    /// Checks one file that is already in memory.
-    public func check(_ file: SourceFile, isExplicit: Bool = true) -> FileResult {
-        let root: YAMLNode?
-        do {
-            root = try YAMLDocument.parse(file)
-        } catch {
-            guard !isExplicit || Self.hasYAMLExtension(file.path) else { return .skipped(file.path) }
-            let span = Span(path: file.path, start: error.location, end: error.location)
-            let diagnostic = RuleRegistry.yamlSyntax.diagnostic(
-                "invalid YAML: \(error.message)", at: span, help: "fix the syntax; GitHub rejects the whole file")
-            return .checked(file, kind: Self.kindFromPath(file.path), diagnostics: [diagnostic])
+    /// The inputs `paths` stand for, each with the configuration that applies to it.
+    public struct Inputs: Sendable {
+        /// A file to read (`-` for standard input) and its configuration.
+        public struct Input: Sendable {
+            public let path: String
+            public let isExplicit: Bool
+            public let configuration: Configuration?
         }
-        guard let kind = GitHubActionsFrontend.kind(of: root) else {
-            if !isExplicit, Self.kindFromPath(file.path) == .githubWorkflow {
-                return .checked(file, kind: .githubWorkflow, diagnostics: [])
+
+        public internal(set) var inputs: [Input] = []
+        /// Files found by searching that the configuration's `exclude` leaves out.
+        public internal(set) var excluded: [String] = []
+        /// Paths that could not be found or searched.
+        public internal(set) var inputErrors: [InputError] = []
+        /// Configuration files that could not be used.
+        public internal(set) var configurationErrors: [ConfigurationError] = []
+    }
+
+    /// Finds the files under `paths` (`-` is standard input, first whatever its place) and the
+    /// configuration of each, leaving out the files the configuration excludes. Each configuration file is
+    /// read once.
+    public func inputs(for paths: [String]) -> Inputs {
+        let directory = PathText.currentDirectory()
+        var result = Inputs()
+        var candidates: [FileDiscovery.Candidate]
+        (candidates, result.inputErrors) = FileDiscovery.candidates(in: paths.filter { $0 != "-" })
+        if relativePaths {
+            candidates = candidates.map { FileDiscovery.Candidate(path: PathText.display($0.path, from: directory), isExplicit: $0.isExplicit) }
+        }
+        if paths.contains("-") { candidates.insert(FileDiscovery.Candidate(path: "-", isExplicit: true), at: 0) }
+        var lookup = ConfigurationLookup(currentDirectory: directory)
+        for candidate in candidates {
+            let configuration: Configuration?
+            switch self.configuration {
+            case .none: configuration = nil
+            case .given(let given): configuration = given
+            case .nearest:
+                do {
+                    configuration =
+                        try candidate.path == "-"
+                        ? lookup.configuration(forFileAt: standardInputPath ?? ".", isFolder: standardInputPath == nil)
+                        : lookup.configuration(forFileAt: candidate.path)
+                } catch {
+                    if !result.configurationErrors.contains(error) { result.configurationErrors.append(error) }
+                    continue
+                }
             }
-            return isExplicit ? .skipped(file.path) : .ignored
+            if !candidate.isExplicit, configuration?.excludes(candidate.path) == true {
+                result.excluded.append(candidate.path)
+                continue
+            }
+            result.inputs.append(Inputs.Input(path: candidate.path, isExplicit: candidate.isExplicit, configuration: configuration))
         }
-        let plan = GitHubActionsFrontend.plan(root!, kind: kind, file: file, localActions: LocalActionLoader(forFileAt: file.path, maximumFileSize: maximumFileSize))
-        return .checked(file, kind: kind, diagnostics: rules.flatMap { $0.check(plan) })
+        return result
     }
 
-    private func check(candidate: FileDiscovery.Candidate) -> FileResult {
-        do {
-            return check(try load(candidate.path), isExplicit: candidate.isExplicit)
-        } catch {
-            return .unreadable(error)
+    /// Checks every file under `paths`; `-` is standard input.
+    ///
+    /// With `.nearest`, every configuration file that applies is read first; if one cannot be used the
+    /// report holds only `configurationErrors` and nothing is checked.
+    public func check(paths: [String]) -> CheckReport {
+        let inputs = inputs(for: paths)
+        guard inputs.configurationErrors.isEmpty else {
+            var report = CheckReport(results: [])
+            report.configurationErrors = inputs.configurationErrors
+            return report
         }
+        // Scripts and Makefiles found by searching are checked on their own only when no CI file here runs
+        // them: a job that runs one reports its findings there, with what the job knows of its builder.
+        let standalone = inputs.inputs.filter { !$0.isExplicit && Self.isStandaloneScript($0.path) }
+        let others = inputs.inputs.filter { $0.isExplicit || !Self.isStandaloneScript($0.path) }
+        let check = { @Sendable (input: Inputs.Input) -> FileOutcome in
+            do throws(InputError) {
+                let file = try read(input)
+                return outcome(file, isExplicit: input.isExplicit, configuration: input.configuration, assumeYAML: input.path == "-" && standardInputPath == nil)
+            } catch {
+                return FileOutcome(.unreadable(error))
+            }
+        }
+        let first = ConcurrentMap.map(others, check)
+        let followed = Set(first.flatMap { $0.referenced.map { PathText.absolute($0.path) } })
+        let outcomes = first + ConcurrentMap.map(standalone.filter { !followed.contains(PathText.absolute($0.path)) }, check)
+        var report = CheckReport(outcomes: outcomes, inputErrors: inputs.inputErrors)
+        report.excluded = inputs.excluded
+        return report
+    }
+
+    /// Reads an input: a file, or standard input for `-`, named by `standardInputPath` or `<stdin>`.
+    public func read(_ input: Inputs.Input) throws(InputError) -> SourceFile {
+        guard input.path == "-" else { return try load(input.path) }
+        let name = standardInputPath.map { relativePaths ? PathText.display($0) : $0 } ?? Self.standardInputName
+        let bytes: [UInt8]
+        do {
+            bytes = try RawFile.read("/dev/stdin", limit: maximumFileSize)
+        } catch {
+            switch error {
+            case .system(let reason): throw InputError(path: name, reason: .unreadable(reason))
+            case .tooLarge(let size): throw InputError(path: name, reason: .tooLarge(bytes: size, limit: maximumFileSize))
+            }
+        }
+        return try SourceFile(path: name, data: bytes)
+    }
+
+    /// Checks one file that is already in memory, with the given configuration (`.nearest` is resolved
+    /// only by `check(paths:)`; callers holding one file pass `.given`).
+    public func check(_ file: SourceFile, isExplicit: Bool = true) -> FileResult {
+        var configuration: Configuration?
+        if case .given(let given) = self.configuration { configuration = given }
+        return outcome(file, isExplicit: isExplicit, configuration: configuration).result
+    }
+
+    /// Checks one file and keeps what its suppressions hid.
+    func outcome(_ file: SourceFile, isExplicit: Bool, configuration: Configuration?, assumeYAML: Bool = false) -> FileOutcome {
+        let enabled = rules.filter { configuration?.setting(of: $0.description.id, forFileAt: file.path) != .off }
+        var root: YAMLNode?
+        if assumeYAML || self.kind != nil || Self.mayBeYAML(file) {
+            do {
+                root = try YAMLDocument.parse(file)
+            } catch {
+                guard !isExplicit || assumeYAML || Self.hasYAMLExtension(file.path) || Frontends.claims(relativePath: file.path) else {
+                    return FileOutcome(.skipped(file.path))
+                }
+                let span = Span(path: file.path, start: error.location, end: error.location)
+                let diagnostic = RuleRegistry.yamlSyntax.diagnostic(
+                    "invalid YAML: \(error.message)", at: span, help: "fix the syntax; the CI system rejects the whole file")
+                return finish(file, kind: Self.kindFromPath(file.path), [diagnostic], enabled: enabled, configuration: configuration)
+            }
+        }
+        let repository = RepositoryFileLoader(forFileAt: file.path, maximumFileSize: maximumFileSize, roots: repositoryRoots)
+        let runnerFacts = configuration?.runnerFacts ?? RunnerFacts()
+        // A snippet (steps, one step, a jobs map) is checked as if it sat in a workflow: when asked to, or when
+        // a file named on the command line is nothing else.
+        if let forced = self.kind {
+            if let problem = Snippet.mismatch(root, forced) {
+                return FileOutcome(.skipped(file.path), reason: "\(problem), so it cannot be read as --kind \(forced.rawValue)")
+            }
+            let kind: FileKind = forced == .action ? .githubCompositeAction : .githubWorkflow
+            guard let document = root.map({ Snippet.workflow(around: $0, as: forced) }) else {
+                return finish(file, kind: kind, [], enabled: enabled, configuration: configuration)
+            }
+            let plan = GitHubActionsFrontend.plan(document, kind: kind, file: file, localActions: repository, runnerFacts: runnerFacts)
+            return finish(file, kind: kind, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
+        }
+        let input = FrontendInput(file: file, yaml: root, repository: repository, runnerFacts: runnerFacts)
+        for frontend in Frontends.all {
+            if let plan = frontend.plan(input) {
+                var outcome = finish(file, kind: plan.kind, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
+                outcome.referenced = plan.referencedPaths.sorted().compactMap { try? load($0) }
+                return outcome
+            }
+        }
+        if let root, isExplicit, let shape = Snippet.shape(of: root) {
+            let plan = GitHubActionsFrontend.plan(
+                Snippet.workflow(around: root, as: shape), kind: .githubWorkflow, file: file, localActions: repository,
+                runnerFacts: runnerFacts)
+            return finish(file, kind: .githubWorkflow, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
+        }
+        // A workflow GitHub would read but that holds nothing to check (an empty file, say).
+        if !isExplicit, Self.kindFromPath(file.path) == .githubWorkflow, GitHubActionsFrontend().claims(relativePath: file.path) {
+            return finish(file, kind: .githubWorkflow, [], enabled: enabled, configuration: configuration)
+        }
+        return FileOutcome(isExplicit ? .skipped(file.path) : .ignored, ignoredPath: file.path)
+    }
+
+    /// Applies the configuration's severities and the file's suppression comments to its findings.
+    private func finish(
+        _ file: SourceFile, kind: FileKind, _ diagnostics: [Diagnostic], enabled: [any Rule], configuration: Configuration?
+    ) -> FileOutcome {
+        func setting(_ rule: String) -> Configuration.RuleSetting {
+            configuration?.setting(of: rule, forFileAt: file.path) ?? .on
+        }
+        func configured(_ diagnostic: Diagnostic) -> Diagnostic? {
+            switch setting(diagnostic.rule) {
+            case .off: return nil
+            case .on: return diagnostic
+            case .severity(let severity):
+                return Diagnostic(
+                    rule: diagnostic.rule, severity: severity, message: diagnostic.message, span: diagnostic.span, help: diagnostic.help,
+                    fix: diagnostic.fix)
+            }
+        }
+        let (directives, problems) = Suppressions.directives(
+            in: file, syntax: CommentSyntax.of(path: file.path), knownRules: Self.ruleIDs)
+        let running = Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id])
+        let (reported, suppressed, unused) = Suppressions.apply(
+            directives, to: diagnostics.compactMap(configured), in: file, isEnabled: { running.contains($0) && setting($0) != .off })
+        return FileOutcome(.checked(file, kind: kind, diagnostics: reported + (problems + unused).compactMap(configured)), suppressed: suppressed)
     }
 
     /// Reads and decodes one file, refusing files over `maximumFileSize`.
     public func load(_ path: String) throws(InputError) -> SourceFile {
         try RawFile.source(path, limit: maximumFileSize)
+    }
+
+    /// Files that the script and Makefile frontends claim by name.
+    private static func isStandaloneScript(_ path: String) -> Bool {
+        ShellScriptFrontend().claims(relativePath: path) || MakefileFrontend().claims(relativePath: path)
+    }
+
+    /// YAML files by name, and any file named without a known non-YAML name: content decides.
+    private static func mayBeYAML(_ file: SourceFile) -> Bool {
+        let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+        return !(name.hasSuffix(".sh") || name.hasSuffix(".bash") || name.hasSuffix(".mk") || name == "Makefile"
+            || name == "GNUmakefile" || name.hasSuffix(".hcl"))
     }
 
     private static func hasYAMLExtension(_ path: String) -> Bool {
@@ -62,7 +258,10 @@ public struct Checker: Sendable {
 
     private static func kindFromPath(_ path: String) -> FileKind {
         let name = path.split(separator: "/").last ?? ""
-        return name == "action.yml" || name == "action.yaml" ? .githubCompositeAction : .githubWorkflow
+        if name == "action.yml" || name == "action.yaml" { return .githubCompositeAction }
+        if GitLabCIFrontend().claims(relativePath: path) { return .gitlabCI }
+        if CircleCIFrontend().claims(relativePath: path) { return .circleCI }
+        return .githubWorkflow
     }
 }
 
@@ -76,6 +275,25 @@ public enum FileResult: Sendable {
     case unreadable(InputError)
 }
 
+/// A `FileResult` with what the report needs besides: suppressed findings and why a file was passed over.
+struct FileOutcome: Sendable {
+    let result: FileResult
+    var suppressed: [SuppressedDiagnostic] = []
+    /// Why a skipped file could not be read as anything.
+    var reason: String?
+    /// The path of an ignored file.
+    var ignoredPath: String?
+    /// Other files the plan reads (scripts a job runs), for quoting their lines.
+    var referenced: [SourceFile] = []
+
+    init(_ result: FileResult, suppressed: [SuppressedDiagnostic] = [], reason: String? = nil, ignoredPath: String? = nil) {
+        self.result = result
+        self.suppressed = suppressed
+        self.reason = reason
+        self.ignoredPath = ignoredPath
+    }
+}
+
 /// Everything one `check` found.
 public struct CheckReport: Sendable {
     public struct CheckedFile: Sendable {
@@ -83,34 +301,124 @@ public struct CheckReport: Sendable {
         public let kind: FileKind
     }
 
+    /// A file that was passed over, and why.
+    public struct PassedOver: Sendable, Equatable {
+        public let path: String
+        public let reason: String
+    }
+
     public private(set) var files: [CheckedFile] = []
     /// Sorted by path, line and column.
     public private(set) var diagnostics: [Diagnostic] = []
-    public private(set) var skipped: [String] = []
+    /// The `Fingerprint` of each of `diagnostics`.
+    public private(set) var fingerprints: [String] = []
+    /// Findings an inline suppression or the baseline accounts for, sorted like `diagnostics`.
+    public private(set) var suppressed: [SuppressedDiagnostic] = []
+    /// The `Fingerprint` of each of `suppressed`.
+    public private(set) var suppressedFingerprints: [String] = []
+    /// Files named by the user that are of no kind buildx-doctor reads, with the reason.
+    public private(set) var passedOver: [PassedOver] = []
+    /// Files found by searching that are not GitHub Actions workflows or composite actions.
+    public private(set) var ignored: [String] = []
+    /// Files found by searching that the configuration's `exclude` leaves out.
+    public internal(set) var excluded: [String] = []
     public private(set) var inputErrors: [InputError] = []
+    /// Configuration files that could not be used; when there are any, nothing was checked.
+    public internal(set) var configurationErrors: [ConfigurationError] = []
     /// The checked files by path, for reporters that quote source lines.
     public private(set) var sources: [String: SourceFile] = [:]
+    /// The baseline findings were compared with, if any.
+    public internal(set) var baselinePath: String?
+
+    /// Files named by the user that are of no kind buildx-doctor reads.
+    public var skipped: [String] { passedOver.map(\.path) }
 
     /// Collects per-file results; diagnostics end up sorted by path, line and column.
     public init(results: [FileResult], inputErrors: [InputError] = []) {
+        self.init(outcomes: results.map { FileOutcome($0) }, inputErrors: inputErrors)
+    }
+
+    init(outcomes: [FileOutcome], inputErrors: [InputError]) {
         self.inputErrors = inputErrors
-        for result in results { add(result) }
-        diagnostics.sort { a, b in
-            (a.span.path, a.span.start.line, a.span.start.column, a.rule)
-                < (b.span.path, b.span.start.line, b.span.start.column, b.rule)
+        var all: [SuppressedDiagnostic] = []
+        for outcome in outcomes {
+            add(outcome.result, reason: outcome.reason, ignoredPath: outcome.ignoredPath)
+            all += outcome.suppressed
+            for file in outcome.referenced where sources[file.path] == nil { sources[file.path] = file }
         }
+        diagnostics.sort(by: Self.inOrder)
+        // A script two workflows run is reported once.
+        var seen = Set<String>()
+        diagnostics = diagnostics.filter { diagnostic in
+            seen.insert("\(diagnostic.rule)\u{0}\(diagnostic.span.path)\u{0}\(diagnostic.span.byteRange)\u{0}\(diagnostic.message)").inserted
+        }
+        all.sort { Self.inOrder($0.diagnostic, $1.diagnostic) }
+        // Occurrences are counted over reported and suppressed findings together, so suppressing one
+        // finding does not change the fingerprint of the next on an identical line.
+        let everything = (diagnostics.map { ($0, false) } + all.map { ($0.diagnostic, true) }).sorted { Self.inOrder($0.0, $1.0) }
+        var fingerprintOf: [Int: String] = [:]
+        var suppressedFingerprintOf: [Int: String] = [:]
+        var reportedIndex = 0
+        var suppressedIndex = 0
+        for (entry, fingerprint) in zip(everything, Fingerprint.of(everything.map(\.0), sources: sources)) {
+            if entry.1 {
+                suppressedFingerprintOf[suppressedIndex] = fingerprint
+                suppressedIndex += 1
+            } else {
+                fingerprintOf[reportedIndex] = fingerprint
+                reportedIndex += 1
+            }
+        }
+        fingerprints = diagnostics.indices.map { fingerprintOf[$0] ?? "" }
+        suppressed = all
+        suppressedFingerprints = all.indices.map { suppressedFingerprintOf[$0] ?? "" }
+    }
+
+    private static func inOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        (a.span.path, a.span.start.line, a.span.start.column, a.rule) < (b.span.path, b.span.start.line, b.span.start.column, b.rule)
     }
 
     public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
 
-    private mutating func add(_ result: FileResult) {
+    /// How many findings were suppressed of each kind.
+    public func suppressedCount(_ kind: SuppressedDiagnostic.Kind) -> Int { suppressed.filter { $0.kind == kind }.count }
+
+    /// Whether nothing at all could be checked: no file was read as a workflow or composite action.
+    public var checkedNothing: Bool { files.isEmpty }
+
+    /// Moves the reported findings `matches` picks to `suppressed`, keeping both lists in order.
+    mutating func moveToSuppressed(
+        kind: SuppressedDiagnostic.Kind, justification: String?, where matches: (Diagnostic, String) -> Bool
+    ) {
+        var kept: [(Diagnostic, String)] = []
+        var moved: [(SuppressedDiagnostic, String)] = []
+        for (diagnostic, fingerprint) in zip(diagnostics, fingerprints) {
+            if matches(diagnostic, fingerprint) {
+                moved.append((SuppressedDiagnostic(diagnostic: diagnostic, kind: kind, justification: justification), fingerprint))
+            } else {
+                kept.append((diagnostic, fingerprint))
+            }
+        }
+        guard !moved.isEmpty else { return }
+        diagnostics = kept.map(\.0)
+        fingerprints = kept.map(\.1)
+        let merged = (zip(suppressed, suppressedFingerprints).map { ($0, $1) } + moved).sorted {
+            Self.inOrder($0.0.diagnostic, $1.0.diagnostic)
+        }
+        suppressed = merged.map(\.0)
+        suppressedFingerprints = merged.map(\.1)
+    }
+
+    private mutating func add(_ result: FileResult, reason: String?, ignoredPath: String?) {
         switch result {
         case .checked(let file, let kind, let diagnostics):
             files.append(CheckedFile(path: file.path, kind: kind))
             sources[file.path] = file
             self.diagnostics += diagnostics
-        case .skipped(let path): skipped.append(path)
-        case .ignored: break
+        case .skipped(let path):
+            passedOver.append(PassedOver(path: path, reason: reason ?? ReadKinds.passedOverReason))
+        case .ignored:
+            if let ignoredPath { ignored.append(ignoredPath) }
         case .unreadable(let error): inputErrors.append(error)
         }
     }

@@ -30,6 +30,9 @@ extension SourceFile {
     /// content (trailing blank and comment lines belong to what follows). `nil` when the item is not
     /// written as `- key: …` on a line of its own.
     func sequenceItem(of step: Step) -> (firstLine: Int, lastLine: Int, dashColumn: Int)? {
+        // A command of a `run:` script is placed by the step that runs it.
+        if let enclosing = step.enclosing { return sequenceItem(of: enclosing) }
+        guard step.span.path == path else { return nil }
         let firstKey = step.span.start
         let line = firstKey.line
         let lineStart = startOffset(ofLine: line)

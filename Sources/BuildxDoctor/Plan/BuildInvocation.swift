@@ -9,6 +9,9 @@ public struct BuildInvocation: Sendable {
     public internal(set) var builder: BuilderState
     /// The buildx version a setup step before the build pinned (`version:`), if any.
     public internal(set) var buildxVersion: WrittenText?
+    /// The image stores the job's Docker Engine may use when the build runs: where `load` sends the
+    /// image, whatever the builder. `nil` when the engine is not known (a composite action's caller).
+    public internal(set) var engineStores: [ImageStore]?
     public let cacheImports: [CacheEntry]
     public let cacheExports: [CacheEntry]
     /// The requested platforms, `nil` when none is requested.
@@ -17,14 +20,17 @@ public struct BuildInvocation: Sendable {
     public let result: BuildResult
     /// Attestation requests (`provenance`, `sbom`, `attests`) as written; `false` values are left out.
     public let attestations: [WrittenText]
-    /// The text that tells this build's image apart from others (context, file, target, tags, build args),
-    /// used to see whether two builds make the same image.
-    public let identity: String
+    /// What decides the image the build makes (context, file, target, build args, platforms), used to
+    /// see whether two builds make the same image.
+    public let identity: BuildIdentity
+    /// Whether buildx finds the GitHub Actions cache service's token and URL in its environment.
+    public let actionsRuntime: ActionsRuntime
 
     public init(
         span: Span, selection: BuilderSelection, builder: BuilderState = .unknown(reason: "not simulated"),
         cacheImports: [CacheEntry], cacheExports: [CacheEntry], platforms: PlatformList?,
-        result: BuildResult = BuildResult(), attestations: [WrittenText] = [], identity: String = ""
+        result: BuildResult = BuildResult(), attestations: [WrittenText] = [], identity: BuildIdentity = BuildIdentity(),
+        actionsRuntime: ActionsRuntime = .providedByAction
     ) {
         self.span = span
         self.selection = selection
@@ -35,10 +41,33 @@ public struct BuildInvocation: Sendable {
         self.result = result
         self.attestations = attestations
         self.identity = identity
+        self.actionsRuntime = actionsRuntime
     }
 
     /// Imports and exports together.
     public var cacheEntries: [CacheEntry] { cacheImports + cacheExports }
+
+    /// Whether buildx drops the entry before the build starts: a `type=gha` entry without a `token`
+    /// attribute when the environment has no `ACTIONS_RUNTIME_TOKEN` (`docker/buildx build/opt.go`
+    /// `CreateCaches` keeps a gha entry only with a token and a URL, and says nothing when it drops one).
+    public func dropsEntry(_ entry: CacheEntry) -> Bool {
+        guard actionsRuntime == .missing || actionsRuntime == .noService else { return false }
+        return entry.specs.contains { $0.backend == .gha && entry.value(of: "token", in: $0) == .absent }
+    }
+}
+
+/// Whether a build's environment holds the GitHub Actions cache service's credentials.
+public enum ActionsRuntime: Sendable, Equatable {
+    /// A JavaScript or container action runs buildx: the runner hands it the token and URLs.
+    case providedByAction
+    /// A shell step, where the job exposes them (an env, or crazy-max/ghaction-github-runtime before it).
+    case exposed
+    /// A shell step of a GitHub Actions job that does not expose them.
+    case missing
+    /// Outside GitHub Actions: there is no such service.
+    case noService
+    /// A script or Makefile checked on its own: whoever runs it decides its environment.
+    case unknown
 }
 
 /// Where a build's image goes.

@@ -18,6 +18,8 @@ public struct BuildPlan: Sendable {
     public let firstBuilderSetups: [(job: Job, setup: Step)]
     /// Whether the file pins some docker/* action by commit SHA (new steps then follow that style).
     public let pinsDockerActionsBySHA: Bool
+    /// The other files the plan's steps stand in: scripts and Makefiles that jobs run.
+    public let referencedPaths: Set<String>
 
     public init(file: SourceFile, kind: FileKind, jobs: [Job], triggers: Set<String> = []) {
         self.file = file
@@ -28,6 +30,7 @@ public struct BuildPlan: Sendable {
         self.builds = builds
         self.cacheEntries = builds.flatMap { job, step, build in build.cacheEntries.map { (job, step, build, $0) } }
         self.firstBuilderSetups = jobs.compactMap { job in job.builderSetups.first.map { (job, $0) } }
+        self.referencedPaths = Set(jobs.flatMap { $0.steps.map(\.span.path) }.filter { $0 != file.path })
         self.pinsDockerActionsBySHA = jobs.contains { job in
             job.steps.contains { step in
                 guard let action = step.action, action.repository?.hasPrefix("docker/") == true, let ref = action.ref else { return false }
@@ -41,6 +44,13 @@ public struct BuildPlan: Sendable {
 public enum FileKind: String, Sendable, CaseIterable {
     case githubWorkflow = "github-workflow"
     case githubCompositeAction = "github-composite-action"
+    case gitlabCI = "gitlab-ci"
+    case circleCI = "circleci"
+    case shellScript = "shell-script"
+    case makefile = "makefile"
+
+    /// Whether edits may add GitHub Actions steps to the file.
+    public var isGitHubActions: Bool { self == .githubWorkflow || self == .githubCompositeAction }
 }
 
 /// A unit of work that runs its steps in order on one machine (a GitHub Actions job, or the body of a
@@ -60,6 +70,10 @@ public struct Job: Sendable {
     public let condition: String?
     /// Whether the job runs once per combination of a `strategy.matrix`.
     public let hasMatrix: Bool
+    /// The job's `strategy.matrix`, expanded; `nil` when it has none.
+    public let matrix: Matrix?
+    /// `runs-on` as written (labels joined with `, `), where a matrix can choose the machine.
+    public let runsOn: String?
     /// The steps that create a BuildKit builder, in order. Kept once here: the driver rules ask for
     /// each build, and scanning the steps per build would make a long job cost quadratic time.
     public let builderSetups: [Step]
@@ -67,10 +81,13 @@ public struct Job: Sendable {
     public let firstBuildOnRunnerDefault: Step?
     /// The position of the first `docker/setup-qemu-action` step.
     public let firstQEMUSetupIndex: Int?
+    /// Where the job's builds run, in the user's words: "job `build`", "this action", "target `image`".
+    public let place: String
 
     public init(
         id: String, span: Span, host: RunnerHost, steps: [Step], calledWorkflow: String? = nil,
-        permissions: Permissions? = nil, condition: String? = nil, hasMatrix: Bool = false
+        permissions: Permissions? = nil, condition: String? = nil, hasMatrix: Bool = false, matrix: Matrix? = nil,
+        runsOn: String? = nil, place: String? = nil
     ) {
         self.id = id
         self.span = span
@@ -80,12 +97,15 @@ public struct Job: Sendable {
         self.permissions = permissions
         self.condition = condition
         self.hasMatrix = hasMatrix
+        self.matrix = matrix
+        self.runsOn = runsOn
         self.builderSetups = steps.filter(\.createsBuilder)
         self.firstBuildOnRunnerDefault = steps.first { step in
             guard case .runnerDefault? = step.build?.builder.builder?.origin else { return false }
             return true
         }
         self.firstQEMUSetupIndex = steps.first { $0.action?.repository == "docker/setup-qemu-action" }?.index
+        self.place = place ?? (host == .caller ? "this action" : "job `\(id)`")
     }
 
     /// The step at a 0-based position in the job's `steps:` list (items that are not steps have no `Step`).
@@ -140,26 +160,61 @@ public struct Permissions: Sendable {
 public enum RunnerHost: Sendable, Equatable {
     /// A GitHub-hosted runner (`ubuntu-*`, `windows-*`, `macos-*`): Docker 28, classic image store
     /// (actions/runner-images `images/ubuntu/toolsets/toolset-2404.json` pins docker-ce 28 and writes no `daemon.json`).
-    case githubHosted(label: String)
-    /// A runner whose Docker Engine configuration the workflow does not show.
-    case selfHosted(label: String)
+    /// `imageStores` differs only where the configuration's `runners:` says so (`RunnerFacts`).
+    case githubHosted(label: String, imageStores: [ImageStore] = [.classic])
+    /// A runner whose Docker Engine configuration the workflow does not show (unless `RunnerFacts` do).
+    case selfHosted(label: String, imageStores: [ImageStore] = [.classic, .containerd])
     /// `runs-on` is an expression; the runner is decided at run time.
     case decidedAtRunTime
     /// A composite action: it runs in its caller's job, on the caller's builder.
     case caller
+    /// A Docker-in-Docker engine the file names (GitLab's `docker:24.0.5-dind` service): its major
+    /// version decides the image store, since a fresh Docker Engine 29 starts with the containerd image
+    /// store (https://docs.docker.com/engine/release-notes/29/) and earlier ones with the classic one.
+    case dockerInDocker(image: String, majorVersion: Int?)
+    /// CircleCI's remote Docker engine (`setup_remote_docker`, https://circleci.com/docs/building-docker-images/).
+    case remoteDocker(version: String?)
+    /// A machine the file does not describe: a script or Makefile checked on its own.
+    case unknownMachine(String)
 
     /// The image stores the runner's Docker Engine may use, or `nil` when even the engine is unknown.
     public var possibleImageStores: [ImageStore]? {
         switch self {
-        case .githubHosted: [.classic]
-        case .selfHosted, .decidedAtRunTime: [.classic, .containerd]
+        case .githubHosted(_, let stores), .selfHosted(_, let stores): stores
+        case .dockerInDocker(_, let major?) where major < 29: [.classic]
+        case .remoteDocker(let version?) where DockerImageVersion.major(ofImage: ":" + version).map({ $0 < 29 }) == true: [.classic]
+        case .decidedAtRunTime, .dockerInDocker, .remoteDocker, .unknownMachine: [.classic, .containerd]
         case .caller: nil
+        }
+    }
+
+    /// Whether the job runs on a GitHub Actions runner.
+    public var isGitHub: Bool {
+        switch self {
+        case .githubHosted, .selfHosted, .decidedAtRunTime, .caller: true
+        case .dockerInDocker, .remoteDocker, .unknownMachine: false
+        }
+    }
+
+    /// The engine behind the default builder, for messages: why its `docker` driver can do what it can.
+    public var engineDescription: String {
+        switch self {
+        case .githubHosted(_, let stores) where stores == [.classic]: "GitHub-hosted runners run Docker 28 without the containerd image store"
+        case .githubHosted(let label, _), .selfHosted(let label, _):
+            "the configuration's `runners:` entry for `\(label)` says which image store its engine uses"
+        case .dockerInDocker(let image, let major?) where major < 29:
+            "the `\(image)` service runs Docker \(major), which starts without the containerd image store"
+        case .remoteDocker(let version?): "CircleCI's remote Docker \(version)"
+        default: "the engine's image store is not known from this file"
         }
     }
 }
 
 /// One step of a job with what it means for buildx.
-public struct Step: Sendable {
+///
+/// A class, though immutable: steps are handed to every rule and kept in several lists of the plan,
+/// and copying a value this size costs a retain for each of its fields every time.
+public final class Step: Sendable {
     /// 0-based position in the job.
     public let index: Int
     /// The step's first key: where a step-level finding points.
@@ -167,6 +222,9 @@ public struct Step: Sendable {
     /// Where the step's text ends (the YAML parser's end mark: where the next step or a dedent starts),
     /// so edits can find its last line without rescanning the file; `nil` when not known.
     public let end: Location?
+    /// The CI step this one is part of: a command inside a `run:` script belongs to that step, and new
+    /// steps are inserted before it.
+    public let enclosing: Step?
     public let id: String?
     public let name: String?
     /// The step's `if:` condition, without `${{ }}`.
@@ -194,7 +252,7 @@ public struct Step: Sendable {
     public let registryLogin: RegistryLogin?
 
     public init(
-        index: Int, span: Span, end: Location? = nil, id: String? = nil, name: String? = nil, condition: String? = nil,
+        index: Int, span: Span, end: Location? = nil, enclosing: Step? = nil, id: String? = nil, name: String? = nil, condition: String? = nil,
         writtenCondition: WrittenText? = nil, action: ActionReference? = nil, builderChange: BuilderChange? = nil, build: BuildInvocation? = nil,
         script: Script? = nil, restoredPaths: [String] = [], inputs: [WrittenText] = [], inputsKey: Span? = nil,
         inputsInFlowStyle: Bool = false, registryLogin: RegistryLogin? = nil
@@ -202,6 +260,7 @@ public struct Step: Sendable {
         self.index = index
         self.span = span
         self.end = end
+        self.enclosing = enclosing
         self.id = id
         self.name = name
         self.condition = condition
@@ -220,7 +279,7 @@ public struct Step: Sendable {
     /// A copy with the build's builder decided by the simulation.
     func with(build: BuildInvocation?) -> Step {
         Step(
-            index: index, span: span, end: end, id: id, name: name, condition: condition, writtenCondition: writtenCondition,
+            index: index, span: span, end: end, enclosing: enclosing, id: id, name: name, condition: condition, writtenCondition: writtenCondition,
             action: action, builderChange: builderChange, build: build, script: script, restoredPaths: restoredPaths,
             inputs: inputs,
             inputsKey: inputsKey, inputsInFlowStyle: inputsInFlowStyle, registryLogin: registryLogin)
@@ -275,6 +334,9 @@ public struct ActionReference: Sendable, Equatable {
     public let kind: Kind
     public let text: String
     public let span: Span
+    /// `owner/repo` in lowercase (GitHub names are case-insensitive), or `nil` for local and docker
+    /// actions. Kept once: rules compare it for every step.
+    public let repository: String?
 
     public init(parsing text: String, span: Span) {
         self.text = text
@@ -290,12 +352,11 @@ public struct ActionReference: Sendable, Equatable {
                 owner: parts.first ?? "", repo: parts.count > 1 ? parts[1] : "", path: parts.count > 2 ? parts[2] : nil,
                 ref: ref)
         }
-    }
-
-    /// `owner/repo` in lowercase (GitHub names are case-insensitive), or `nil` for local and docker actions.
-    public var repository: String? {
-        guard case .repository(let owner, let repo, _, _) = kind else { return nil }
-        return "\(owner)/\(repo)".lowercased()
+        if case .repository(let owner, let repo, _, _) = kind {
+            repository = "\(owner)/\(repo)".lowercased()
+        } else {
+            repository = nil
+        }
     }
 
     /// The ref after `@`, for repository actions.

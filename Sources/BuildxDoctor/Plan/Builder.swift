@@ -20,6 +20,8 @@ public struct Builder: Sendable {
         case runnerDefault
         /// Created by the step at this index (setup-buildx-action, `docker buildx create`).
         case step(index: Int)
+        /// The own BuildKit of a Docker Engine that the step at this index installed (docker/setup-docker-action).
+        case installedEngine(stepIndex: Int)
     }
 
     public let possibleDrivers: [Driver]
@@ -67,10 +69,41 @@ public struct BuilderSetup: Sendable {
     }
 }
 
+/// A Docker Engine a step installs and makes the job's engine from then on (docker/setup-docker-action
+/// starts its own `dockerd` and switches the Docker CLI to it with `docker context use`, see
+/// `docker/actions-toolkit src/docker/install.ts`).
+public struct EngineSetup: Sendable, Equatable {
+    /// What decided the image store.
+    public enum StoreSource: Sendable, Equatable {
+        /// `"containerd-snapshotter"` in the `daemon-config` features, or an expression there.
+        case daemonConfig(Value<Bool>)
+        /// The `version` input as written (empty for the default, the newest release), and its major
+        /// version when it can be read (`nil` for the newest release or an unreadable version).
+        case version(String, major: Int?)
+    }
+
+    /// The first Docker Engine major that starts a fresh install with the containerd image store
+    /// (https://docs.docker.com/engine/storage/containerd/).
+    public static let firstMajorWithContainerdStore = 29
+
+    /// The image stores the new engine may use: one when its version and `daemon-config` decide it.
+    public let possibleImageStores: [ImageStore]
+    public let storeSource: StoreSource
+
+    public init(possibleImageStores: [ImageStore], storeSource: StoreSource) {
+        self.possibleImageStores = possibleImageStores
+        self.storeSource = storeSource
+    }
+}
+
 /// How a step changes the job's builder.
 public enum BuilderChange: Sendable {
     /// Creates a builder (or, with the docker driver, names the Docker Engine's own).
     case create(BuilderSetup)
+    /// Makes a builder current by name (`docker buildx use NAME`); `nil` when the name is not literal.
+    case use(name: String?)
+    /// Installs a Docker Engine that later steps use, with its own BuildKit as the current builder.
+    case installEngine(EngineSetup)
     /// Changes the builder or the Docker Engine in a way the plan cannot follow.
     case unknown(reason: String)
 }
@@ -83,4 +116,8 @@ public enum BuilderSelection: Sendable {
     case createdByStep(id: String, span: Span)
     /// Any other name or expression.
     case other(String, span: Span)
+    /// The Docker Engine's own builder, whatever is current: what `docker build` uses unless it is given
+    /// `--builder` (https://docs.docker.com/build/builders/, "Difference between docker build and docker
+    /// buildx build"; docker/cli#3676).
+    case engineDefault
 }

@@ -7,14 +7,25 @@ import BuildxModel
 /// A builder created and made current changes it for every later step; one created with `use: false`
 /// is reachable only by name. A change guarded by `if:` applies only to later steps with the same
 /// condition; for the rest the builder is unknown.
+///
+/// A step that installs a Docker Engine (docker/setup-docker-action) replaces the job's engine: later
+/// `docker` driver builders are that engine's, and its own BuildKit becomes the current builder (the
+/// CLI switches to the new engine's context, where no other builder was made current). A step that
+/// changes the builder in a way the plan cannot follow may also have changed the engine (a `daemon.json`
+/// edit), so after it the engine's image store is no longer taken as known.
 public enum BuilderSimulation {
     public static func run(_ steps: [Step], on host: RunnerHost) -> [Step] {
         guard let stores = host.possibleImageStores else {
             let reason = "a composite action builds on its caller's builder"
-            return steps.map { $0.with(build: $0.build.map { decided($0, .unknown(reason: reason), buildxVersion: nil) }) }
+            return steps.map {
+                $0.with(build: $0.build.map { decided($0, .unknown(reason: reason), buildxVersion: nil, engineStores: nil) })
+            }
         }
-        let engineDrivers = stores.map(Driver.docker)
+        var engineStores = stores
+        var engineDrivers: [Driver] { engineStores.map(Driver.docker) }
         var current = BuilderState.known(Builder(possibleDrivers: engineDrivers, origin: .runnerDefault))
+        // What `docker build` uses whatever is current: the engine's own builder.
+        var engineDefault = current
         var createdByStepID: [String: BuilderState] = [:]
         var conditional: (condition: String, state: BuilderState)?
         var buildxVersion: WrittenText?
@@ -33,12 +44,25 @@ public enum BuilderSimulation {
                     state = createdByStepID[id] ?? .unknown(reason: "the builder comes from step `\(id)`, which this plan cannot follow")
                 case .other(let text, _):
                     state = .unknown(reason: "the build names the builder `\(text)`")
+                case .engineDefault:
+                    state = engineDefault
                 }
-                result = step.with(build: decided(build, state, buildxVersion: buildxVersion))
+                result = step.with(build: decided(build, state, buildxVersion: buildxVersion, engineStores: engineStores))
             }
             guard let change = step.builderChange else { return result }
             let created: BuilderState
             switch change {
+            case .installEngine(let engine):
+                // The action merges the runner's own `/etc/docker/daemon.json` into the new engine's
+                // configuration (`docker/actions-toolkit src/docker/install.ts`): only on GitHub-hosted
+                // runners is it known to leave the image store to the version.
+                var installed = engine.possibleImageStores
+                if case .version = engine.storeSource, !host.isGitHubHosted { installed = ImageStore.allCases }
+                // Under `if:` the old engine may still be the one in use.
+                engineStores = step.condition == nil ? installed : Self.union(engineStores, installed)
+                created = .known(
+                    Builder(possibleDrivers: installed.map(Driver.docker), origin: .installedEngine(stepIndex: step.index)))
+                engineDefault = step.condition == nil ? created : .unknown(reason: "the engine is replaced only when `\(step.condition!)`")
             case .create(let setup):
                 if let version = setup.buildxVersion { buildxVersion = version }
                 switch setup.driver {
@@ -51,8 +75,12 @@ public enum BuilderSimulation {
                 }
                 if let id = step.id { createdByStepID[id] = created }
                 guard setup.makesCurrent else { return result }
+            case .use(let name):
+                created = name.flatMap { createdByStepID[$0] } ?? .unknown(reason: "the builder is switched to `\(name ?? "a variable")`, which this plan cannot follow")
             case .unknown(let reason):
                 created = .unknown(reason: reason)
+                engineStores = ImageStore.allCases
+                engineDefault = .known(Builder(possibleDrivers: engineDrivers, origin: .runnerDefault))
             }
             if let condition = step.condition {
                 conditional = (condition, created)
@@ -65,12 +93,26 @@ public enum BuilderSimulation {
         }
     }
 
-    private static func decided(_ build: BuildInvocation, _ state: BuilderState, buildxVersion: WrittenText?)
-        -> BuildInvocation
-    {
+    private static func decided(
+        _ build: BuildInvocation, _ state: BuilderState, buildxVersion: WrittenText?, engineStores: [ImageStore]?
+    ) -> BuildInvocation {
         var build = build
         build.builder = state
         build.buildxVersion = buildxVersion
+        build.engineStores = engineStores
         return build
+    }
+
+    /// Both lists' stores, in `ImageStore`'s order.
+    private static func union(_ a: [ImageStore], _ b: [ImageStore]) -> [ImageStore] {
+        ImageStore.allCases.filter { a.contains($0) || b.contains($0) }
+    }
+}
+
+extension RunnerHost {
+    /// Whether the job runs on a GitHub-hosted runner, whose Docker setup is known.
+    var isGitHubHosted: Bool {
+        if case .githubHosted = self { return true }
+        return false
     }
 }

@@ -1,9 +1,14 @@
-/// GitHub Actions workflow commands, which the runner turns into annotations on the pull request.
+/// GitHub Actions workflow commands, which the runner turns into annotations on the pull request
+/// (https://docs.github.com/actions/reference/workflows-and-actions/workflow-commands): each carries the
+/// message and the fix; the last line counts the findings in the job's log.
 public struct GitHubReporter: Reporter {
-    public init() {}
+    /// Whether the last line counts the findings (`--quiet` leaves it out).
+    public let showsSummary: Bool
+
+    public init(showsSummary: Bool = true) { self.showsSummary = showsSummary }
 
     public func render(_ report: CheckReport) -> String {
-        report.diagnostics.map { diagnostic in
+        let commands = report.diagnostics.map { diagnostic in
             let command =
                 switch diagnostic.severity {
                 case .error: "error"
@@ -15,8 +20,10 @@ public struct GitHubReporter: Reporter {
                 "file=\(Self.escapeProperty(span.path))", "line=\(span.start.line)", "col=\(span.start.column)",
                 "endLine=\(span.end.line)", "endColumn=\(span.end.column)", "title=\(Self.escapeProperty(diagnostic.rule))",
             ]
-            return "::\(command) \(properties.joined(separator: ","))::\(Self.escapeData(diagnostic.reportedMessage))\n"
+            let text = diagnostic.reportedMessage + (diagnostic.reportedHelp.map { "\n\nhelp: " + $0 } ?? "")
+            return "::\(command) \(properties.joined(separator: ","))::\(Self.escapeData(text))\n"
         }.joined()
+        return commands + (showsSummary ? "buildx-doctor: " + TextReporter.summary(report) + "\n" : "")
     }
 
     /// The runner's escaping for a command's message.

@@ -1,5 +1,6 @@
 /// The machine-readable report other tools read; its shape is a versioned contract (`"version": 1`).
-/// Columns count Unicode scalars; `endColumn` is exclusive.
+/// Columns count Unicode scalars; `endColumn` is exclusive. Fields are only ever added within a version:
+/// `fingerprint`, the `suppressed` list and its count in `summary` came after the first release.
 public struct JSONReporter: Reporter {
     public init() {}
 
@@ -11,16 +12,30 @@ public struct JSONReporter: Reporter {
                 "files",
                 .array(report.files.map { .object([("path", .string($0.path)), ("kind", .string($0.kind.rawValue))]) })
             ),
-            ("diagnostics", .array(report.diagnostics.map(Self.diagnostic))),
+            ("diagnostics", .array(zip(report.diagnostics, report.fingerprints).map { Self.diagnostic($0, fingerprint: $1) })),
+            (
+                "suppressed",
+                .array(
+                    zip(report.suppressed, report.suppressedFingerprints).map { entry, fingerprint in
+                        Self.diagnostic(
+                            entry.diagnostic, fingerprint: fingerprint,
+                            suppression: .object([
+                                ("kind", .string(entry.kind.rawValue)),
+                                ("justification", entry.justification.map(JSONValue.string) ?? .null),
+                            ]))
+                    })
+            ),
             (
                 "summary",
-                .object(Severity.allCases.reversed().map { ($0.rawValue, .number(report.count($0))) })
+                .object(
+                    Severity.allCases.reversed().map { ($0.rawValue, .number(report.count($0))) }
+                        + [("suppressed", .number(report.suppressed.count))])
             ),
         ])
         return object.serialized() + "\n"
     }
 
-    private static func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
+    private static func diagnostic(_ diagnostic: Diagnostic, fingerprint: String, suppression: JSONValue? = nil) -> JSONValue {
         .object([
             ("rule", .string(diagnostic.rule)),
             ("severity", .string(diagnostic.severity.rawValue)),
@@ -31,6 +46,7 @@ public struct JSONReporter: Reporter {
             ("endLine", .number(diagnostic.span.end.line)),
             ("endColumn", .number(diagnostic.span.end.column)),
             ("help", diagnostic.reportedHelp.map(JSONValue.string) ?? .null),
-        ])
+            ("fingerprint", .string(fingerprint)),
+        ] + (suppression.map { [("suppression", $0)] } ?? []))
     }
 }

@@ -7,12 +7,13 @@ public protocol Reporter: Sendable {
 public enum ReportFormat: String, Sendable, CaseIterable {
     case text, json, sarif, github
 
-    public func reporter(colored: Bool) -> any Reporter {
+    /// The reporter; `quiet` leaves out the summary line of the text and github formats.
+    public func reporter(colored: Bool, quiet: Bool = false) -> any Reporter {
         switch self {
-        case .text: TextReporter(colored: colored)
+        case .text: TextReporter(colored: colored, showsSummary: !quiet)
         case .json: JSONReporter()
         case .sarif: SARIFReporter()
-        case .github: GitHubReporter()
+        case .github: GitHubReporter(showsSummary: !quiet)
         }
     }
 }
@@ -20,7 +21,13 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 /// The name and version reports carry.
 public enum ToolInfo {
     public static let name = "buildx-doctor"
+    #if BUILDX_DOCTOR_RELEASE
+    // Scripts/release.sh builds an export of the commit with this flag and a generated ReleaseVersion.swift
+    // that holds the `git describe` version; every other build reports the version below.
+    public static let version = releaseVersion
+    #else
     public static let version = "0.1.0"
+    #endif
 }
 
 extension Diagnostic {

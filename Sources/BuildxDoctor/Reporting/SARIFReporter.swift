@@ -1,17 +1,22 @@
 /// SARIF 2.1.0 for GitHub code scanning: one run, every rule with the fields code scanning requires,
-/// results with a `primaryLocationLineHash` so alerts survive unrelated edits.
+/// results with the `Fingerprint` as `primaryLocationLineHash` so alerts survive unrelated edits, and
+/// suppressed findings as results with `suppressions` (SARIF 2.1.0 `result.suppressions`: `inSource` for a comment,
+/// `external` for the baseline), which code scanning shows as dismissed.
 public struct SARIFReporter: Reporter {
     public init() {}
 
     public func render(_ report: CheckReport) -> String {
         let descriptions = RuleRegistry.descriptions
         let index = Dictionary(uniqueKeysWithValues: descriptions.enumerated().map { ($1.id, $0) })
-        var occurrences: [String: Int] = [:]
-        let results: [JSONValue] = report.diagnostics.map { diagnostic in
-            let hash = Self.lineHash(diagnostic, source: report.sources[diagnostic.span.path])
-            occurrences[hash, default: 0] += 1
-            return result(diagnostic, ruleIndex: index[diagnostic.rule], fingerprint: "\(hash):\(occurrences[hash]!)")
+        let reported = zip(report.diagnostics, report.fingerprints).map { diagnostic, fingerprint in
+            result(diagnostic, ruleIndex: index[diagnostic.rule], fingerprint: fingerprint)
         }
+        let suppressed = zip(report.suppressed, report.suppressedFingerprints).map { entry, fingerprint in
+            var suppression: [(String, JSONValue)] = [("kind", .string(entry.kind == .inSource ? "inSource" : "external"))]
+            if let justification = entry.justification { suppression.append(("justification", .string(justification))) }
+            return result(entry.diagnostic, ruleIndex: index[entry.diagnostic.rule], fingerprint: fingerprint, suppression: .object(suppression))
+        }
+        let results = reported + suppressed
         let run: JSONValue = .object([
             (
                 "tool",
@@ -51,7 +56,7 @@ public struct SARIFReporter: Reporter {
         ])
     }
 
-    private func result(_ diagnostic: Diagnostic, ruleIndex: Int?, fingerprint: String) -> JSONValue {
+    private func result(_ diagnostic: Diagnostic, ruleIndex: Int?, fingerprint: String, suppression: JSONValue? = nil) -> JSONValue {
         let span = diagnostic.span
         var message = diagnostic.reportedMessage
         if let help = diagnostic.reportedHelp { message += "\nFix: " + help }
@@ -84,6 +89,7 @@ public struct SARIFReporter: Reporter {
             ),
             ("partialFingerprints", .object([("primaryLocationLineHash", .string(fingerprint))])),
         ]
+        if let suppression { members.append(("suppressions", .array([suppression]))) }
         return .object(members)
     }
 
@@ -114,17 +120,5 @@ public struct SARIFReporter: Reporter {
             }
         }
         return output
-    }
-
-    /// A stable hash of the rule and the diagnostic's line with white space removed (FNV-1a, 64 bits).
-    private static func lineHash(_ diagnostic: Diagnostic, source: SourceFile?) -> String {
-        let line = source.map { $0.text(ofLine: diagnostic.span.start.line) } ?? ""
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (diagnostic.rule + "\u{0}" + line.filter { !$0.isWhitespace }).utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -3,15 +3,20 @@
 /// Control characters from the file are never sent to the terminal as they are.
 public struct TextReporter: Reporter {
     public let colored: Bool
+    /// Whether the last line counts the findings (`--quiet` leaves it out).
+    public let showsSummary: Bool
 
-    public init(colored: Bool) { self.colored = colored }
+    public init(colored: Bool, showsSummary: Bool = true) {
+        self.colored = colored
+        self.showsSummary = showsSummary
+    }
 
     public func render(_ report: CheckReport) -> String {
         var output = ""
         for diagnostic in report.diagnostics {
             output += render(diagnostic, source: report.sources[diagnostic.span.path])
         }
-        output += summary(report)
+        if showsSummary { output += Self.summary(report) + "\n" }
         return output
     }
 
@@ -83,14 +88,20 @@ public struct TextReporter: Reporter {
         }
     }
 
-    private func summary(_ report: CheckReport) -> String {
+    /// `2 errors, 0 warnings, 1 info in 3 files`, and what was suppressed when something was:
+    /// ` (1 suppressed, 4 in the baseline)`.
+    public static func summary(_ report: CheckReport) -> String {
         let counts = Severity.allCases.reversed().map { severity -> String in
             let count = report.count(severity)
             let noun = severity == .info ? "info" : severity.rawValue + (count == 1 ? "" : "s")
             return "\(count) \(noun)"
         }
         let files = report.files.count
-        return counts.joined(separator: ", ") + " in \(files) file\(files == 1 ? "" : "s")\n"
+        var hidden: [String] = []
+        if report.suppressedCount(.inSource) > 0 { hidden.append("\(report.suppressedCount(.inSource)) suppressed") }
+        if report.suppressedCount(.baseline) > 0 { hidden.append("\(report.suppressedCount(.baseline)) in the baseline") }
+        return counts.joined(separator: ", ") + " in \(files) file\(files == 1 ? "" : "s")"
+            + (hidden.isEmpty ? "" : " (" + hidden.joined(separator: ", ") + ")")
     }
 
     private enum Color: String {

@@ -5,7 +5,7 @@ import BuildxModel
 struct ActionInputUnknown: Rule {
     let description = RuleDescription(
         id: "action-input-unknown",
-        severity: .error,
+        severity: .warning,
         summary: "An input the Docker action's version does not have: it is ignored and the build runs without it.",
         explanation: """
             GitHub passes every `with:` key to the action, but an action reads only the inputs it declares. \
@@ -16,6 +16,8 @@ struct ActionInputUnknown: Rule {
             Typical causes: snake_case names from build-push-action v1 (`repository`, `cache_froms`, \
             `build_args`) on v2 and later, typos (`cache_to`, `build-arg`), and inputs newer than the pinned \
             major (`provenance` needs v4, `annotations` v6).
+
+            The job itself goes on, so this is a warning: the step runs, just not as written.
 
             Fix: use the input names of the version you pin, or move to the version that has the input.
             """,
@@ -64,8 +66,8 @@ struct ActionInputUnknown: Rule {
                     let version = major.map { "v\($0)" } ?? "any version"
                     let suggestion = Self.nearest(input.text, in: known)
                     return description.diagnostic(
-                        "`\(input.text)` is not an input of \(repository) \(version): the runner only warns (`Unexpected input(s) '\(input.text)'`) and the step runs without it",
-                        at: input.span, help: suggestion.map { "did you mean `\($0)`?" } ?? "remove it, or use the input this version has for it")
+                        "\(Quoted.code(input.text)) is not an input of \(repository) \(version): the runner only warns (\(Quoted.code("Unexpected input(s) '\(input.text)'"))) and the step runs without it",
+                        at: input.span, help: suggestion.map { "did you mean \(Quoted.code($0))?" } ?? "remove it, or use the input this version has for it")
                 }
             }
         }

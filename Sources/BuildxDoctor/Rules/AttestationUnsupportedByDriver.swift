@@ -56,9 +56,9 @@ struct AttestationUnsupportedByDriver: Rule {
             let cause = DockerDriverCause(build: build, step: step, job: job, plan: plan)
             return build.attestations.map { attestation in
                 let outcome = verdict == .fails ? "will fail" : "may fail"
-                let condition = verdict == .mayFail ? " \(DockerDriverCause.containerdStoreCondition)" : ""
+                let condition = verdict == .mayFail ? " \(cause.storeCondition)" : ""
                 return description.diagnostic(
-                    "this attestation request \(outcome): the build runs on \(DockerDriverCause.dockerDriver(verdict)), which cannot attach attestations\(condition); \(cause.reason)",
+                    "this attestation request \(outcome): the build runs on \(cause.driver(verdict)), which cannot attach attestations\(condition); \(cause.reason)",
                     at: attestation.span, help: cause.help + ", or remove the attestation input",
                     severity: verdict == .fails ? .error : .warning, fix: cause.fix())
             }

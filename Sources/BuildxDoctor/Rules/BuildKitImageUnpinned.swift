@@ -50,10 +50,10 @@ struct BuildKitImageUnpinned: Rule {
                 else { return nil }
                 let tag = ImageReference(image.text).tag
                 guard tag == nil || tag == "latest" || tag == "master" else { return nil }
-                let what = tag.map { "`:\($0)`" } ?? "no tag (so `:latest`)"
+                let what = tag.map { Quoted.code(":" + $0) } ?? "no tag (so `:latest`)"
                 return description.diagnostic(
-                    "the BuildKit image `\(image.text)` has \(what): every run may get a different BuildKit\(tag == "master" && image.text.hasPrefix("moby/buildkit") ? ", here an unreleased development build" : "")",
-                    at: image.span, help: "pin a release tag, e.g. `\(ImageReference(image.text).repository):v0.32.2`")
+                    "the BuildKit image \(Quoted.code(image.text)) has \(what): every run may get a different BuildKit\(tag == "master" && image.text.hasPrefix("moby/buildkit") ? ", here an unreleased development build" : "")",
+                    at: image.span, help: "pin a release tag, e.g. \(Quoted.code(ImageReference(image.text).repository + ":v0.32.2"))")
             }
         }
     }

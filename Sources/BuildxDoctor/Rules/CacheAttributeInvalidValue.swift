@@ -11,7 +11,10 @@ struct CacheAttributeInvalidValue: Rule {
             Some values fail the build: `compression=lz4` (`unsupported compression type lz4`), a \
             non-integer `compression-level`, `reset=yes`, a gha `version` that is not a number, and \
             `image-manifest=true` together with `oci-mediatypes=false` (`OCI mediatypes are required for \
-            image-manifest cache format`). Those are errors.
+            image-manifest cache format`). On a cache-to those are errors. On a cache-from the importer \
+            cannot be set up, which BuildKit only logs: the build runs without that cache (a warning). \
+            The `image-manifest` conflict surfaces only when the cache is written after the build, so with \
+            `ignore-error=true` the build succeeds and the cache is never saved (a warning).
 
             Others are silently replaced by the default, so the option quietly does nothing: `mode` other \
             than `min`/`max` (the cache is exported with `min`), a non-boolean `ignore-error`, and layer \
@@ -31,7 +34,15 @@ struct CacheAttributeInvalidValue: Rule {
                       type=local,dest=/tmp/cache,↓compression=lz4
                       type=gha,↓compression=zstd
                       ↓type=registry,ref=ghcr.io/acme/app:cache2,image-manifest=true,oci-mediatypes=false
-                """)
+                """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: type=gha,↓version=two
+                    cache-to: ↓type=registry,ref=ghcr.io/acme/app:cache,image-manifest=true,oci-mediatypes=false,ignore-error=true
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample.steps(
@@ -63,18 +74,24 @@ struct CacheAttributeInvalidValue: Rule {
             else { return nil }
             let span = entry.span(of: field)
             let accepted = Self.accepted(attribute.values)
+            let written = Quoted.code("\(attribute.name)=\(value)")
             switch attribute.invalidValueEffect {
             case .fails(let message):
+                // Bad values are read when BuildKit sets the backend up: fatal for an exporter, logged for an importer.
+                let failure = CacheFailure(entry, failingWhen: .configuring)
+                let error = Quoted.code(message.replacingAll("{}", with: value))
+                let outcome =
+                    failure == .buildFails
+                    ? "the build fails with \(error)" : "BuildKit logs \(error), skips the import and the build gets no cache from it"
                 return description.diagnostic(
-                    "`\(attribute.name)=\(value)` is not a valid value: the build fails with `\(message.replacingAll("{}", with: value))`",
-                    at: span, help: "use \(accepted)")
+                    "\(written) is not a valid value: \(outcome)", at: span, help: "use \(accepted)", severity: failure.severity)
             case .ignored:
                 return description.diagnostic(
-                    "`\(attribute.name)=\(value)` is not a valid value: BuildKit ignores it and uses the default\(attribute.name == "mode" ? " (`min`)" : "")",
+                    "\(written) is not a valid value: BuildKit ignores it and uses the default\(attribute.name == "mode" ? " (`min`)" : "")",
                     at: span, help: "use \(accepted)", severity: .warning)
             case .unverified:
                 return description.diagnostic(
-                    "`\(attribute.name)=\(value)` is not a valid value: BuildKit rejects or ignores it",
+                    "\(written) is not a valid value: BuildKit rejects or ignores it",
                     at: span, help: "use \(accepted)", severity: .warning)
             }
         }
@@ -94,10 +111,15 @@ struct CacheAttributeInvalidValue: Rule {
     private func manifestConflict(_ spec: CacheSpec, _ entry: CacheEntry) -> [Diagnostic] {
         guard entry.direction == .export, entry.value(of: "image-manifest", in: spec).isTrue, entry.value(of: "oci-mediatypes", in: spec).isFalse
         else { return [] }
+        // The conflict is found when the cache is written after the build, where `ignore-error` applies.
+        let failure = CacheFailure(entry, failingWhen: .exporting)
+        let outcome =
+            failure == .buildFails
+            ? "the export fails the build" : "the export fails after the build and, with `ignore-error=true`, the cache is never saved"
         return [
             description.diagnostic(
-                "`image-manifest=true` needs OCI media types, but this entry sets `oci-mediatypes=false`: the export fails with `invalid configuration for remote cache, OCI mediatypes are required for image-manifest cache format`",
-                at: entry.span, help: "drop `oci-mediatypes=false` (OCI media types are the default)")
+                "`image-manifest=true` needs OCI media types, but this entry sets `oci-mediatypes=false`: \(outcome) (`invalid configuration for remote cache, OCI mediatypes are required for image-manifest cache format`)",
+                at: entry.span, help: "drop `oci-mediatypes=false` (OCI media types are the default)", severity: failure.severity)
         ]
     }
 

@@ -19,6 +19,11 @@ struct CacheAttributeMissing: Rule {
             | s3 | both | `bucket`, `region` | `bucket ($AWS_BUCKET) not set for s3 cache` |
             | azblob | both | `account_url` | `either ${BUILDKIT_AZURE_STORAGE_ACCOUNT_URL} or account_url attribute is required for azblob cache` |
 
+            The `registry` and `local` checks run in the BuildKit client inside buildx, before anything \
+            is built, so they fail the build in both directions. The `s3` and `azblob` checks run when \
+            BuildKit sets the backend up: a cache-to fails the build, but a cache-from is only skipped \
+            with the error in the log and the build runs without cache (a warning).
+
             A common slip is `src=` on a cache-to or `dest=` on a cache-from: local exports write to \
             `dest`, imports read from `src`. buildx never forwards `AWS_REGION` or a bucket from the \
             workflow's environment to BuildKit; s3 falls back only to the BuildKit daemon's own environment.
@@ -37,7 +42,14 @@ struct CacheAttributeMissing: Rule {
                       ↓type=local,src=/tmp/.buildx-cache
                       ↓type=registry,mode=max
                       ↓type=s3,bucket=ci-cache
-                """)
+                """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: ↓type=azblob,name=app
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample.steps(
@@ -65,9 +77,19 @@ struct CacheAttributeMissing: Rule {
                 }
                 guard !missing.isEmpty else { return [] }
                 let names = missing.map { "`\($0.name)`" }.joined(separator: " and ")
-                let message =
-                    "this `type=\(backend.rawValue)` \(entry.direction.flag) entry has no \(names): the build fails with `\(Self.error(backend, entry.direction))`"
-                return [description.diagnostic(message, at: entry.span, help: help(backend, entry, spec, missing))]
+                // The BuildKit client checks registry and local entries before the build; s3 and azblob
+                // are checked when BuildKit sets the backend up, where a failed import is only logged.
+                let stage: CacheFailure.Stage = backend == .registry || backend == .local ? .beforeBuild : .configuring
+                let failure = CacheFailure(entry, failingWhen: stage)
+                let outcome =
+                    failure == .buildFails
+                    ? "the build fails with `\(Self.error(backend, entry.direction))`"
+                    : "BuildKit logs `\(Self.error(backend, entry.direction))`, skips the import and the build gets no cache from it"
+                let message = "this `type=\(backend.rawValue)` \(entry.direction.flag) entry has no \(names): \(outcome)"
+                return [
+                    description.diagnostic(
+                        message, at: entry.span, help: help(backend, entry, spec, missing), severity: failure.severity)
+                ]
             }
         }
     }
@@ -90,7 +112,7 @@ struct CacheAttributeMissing: Rule {
             let wrong = direction == .export ? "src" : "dest"
             if case .known(let path) = entry.value(of: wrong, in: spec) {
                 let right = direction == .export ? "dest" : "src"
-                return "a \(direction.flag) entry \(direction == .export ? "writes to" : "reads from") `\(right)`: write `\(right)=\(path)` instead of `\(wrong)=`"
+                return "a \(direction.flag) entry \(direction == .export ? "writes to" : "reads from") `\(right)`: write \(Quoted.code("\(right)=\(path)")) instead of `\(wrong)=`"
             }
         }
         return "add " + missing.map { "`\($0.name)=…`" }.joined(separator: " and ") + " to the entry"

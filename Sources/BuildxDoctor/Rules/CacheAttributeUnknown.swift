@@ -51,18 +51,20 @@ struct CacheAttributeUnknown: Rule {
                     let otherDirection = backend.attribute(named: field.key) != nil
                     let reason =
                         otherDirection
-                        ? "`\(field.key)` is read only on \(entry.direction == .export ? "cache-from" : "cache-to") entries"
-                        : "the `\(backend.rawValue)` backend has no `\(field.key)` attribute"
+                        ? "\(Quoted.code(field.key)) is read only on \(entry.direction == .export ? "cache-from" : "cache-to") entries"
+                        : "the `\(backend.rawValue)` backend has no \(Quoted.code(field.key)) attribute"
                     let suggestion = otherDirection ? nil : Self.nearest(field.key, in: backend, direction: entry.direction)
                     // A clear typo is renamed; a key of the other direction might be meant for the other list.
                     let fix = suggestion.flatMap { name in
-                        entry.replacing(field, with: "\(name)=\(field.value)").map { Fix(summary: "rename `\(field.key)` to `\(name)`", edits: [$0]) }
+                        entry.replacing(field, with: "\(name)=\(field.value)").map {
+                            Fix(summary: "rename \(Quoted.code(field.key)) to `\(name)`", edits: [$0])
+                        }
                     }
                     // An attribute of the other direction is harmless noise; a name the backend never reads is a slip.
                     return description.diagnostic(
-                        "`\(field.key)` is ignored: \(reason), and buildx and BuildKit drop unknown attributes without a word",
+                        "\(Quoted.code(field.key)) is ignored: \(reason), and buildx and BuildKit drop unknown attributes without a word",
                         at: entry.span(of: field),
-                        help: suggestion.map { "did you mean `\($0)`?" } ?? "remove `\(field.key)=…` from the entry",
+                        help: suggestion.map { "did you mean `\($0)`?" } ?? "remove \(Quoted.code(field.key + "=…")) from the entry",
                         severity: otherDirection ? .info : .warning, fix: fix)
                 }
             }

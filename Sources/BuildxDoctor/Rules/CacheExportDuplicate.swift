@@ -52,7 +52,7 @@ struct CacheExportDuplicate: Rule {
                 guard let key = Self.key(of: entry) else { return nil }
                 if let first = seen[key] {
                     return description.diagnostic(
-                        "this cache export duplicates the one on line \(first.span.start.line): BuildKit fails the build with `duplicate cache exports [\(entry.specs.first?.type ?? "")]`",
+                        "this cache export duplicates the one on line \(first.span.start.line): BuildKit fails the build with \(Quoted.code("duplicate cache exports [\(entry.specs.first?.type ?? "")]"))",
                         at: entry.span, help: "keep one cache-to entry per registry ref")
                 }
                 seen[key] = entry

@@ -26,7 +26,12 @@ struct CacheExportUnsupportedByDriver: Rule {
             naming it in `builder:`.
 
             On self-hosted runners the Docker Engine may run the containerd image store, which allows \
-            these exports; there the finding is a warning.
+            these exports; there the finding is a warning. A `docker/setup-docker-action` step installs a \
+            new engine for the rest of the job: with `"containerd-snapshotter": true` in its \
+            `daemon-config`, or Docker Engine 29 and later (`version: latest`, the default), it runs the \
+            containerd image store and the `docker` driver exports every cache but `s3` and `azblob`; with \
+            an older `version` it runs the classic store; when an expression decides, the finding is a \
+            warning. `ignore-error=true` does not help: buildx refuses before anything is built.
 
             Fix: add `- uses: docker/setup-buildx-action@v4` before the build. It creates a \
             `docker-container` builder that can export every cache type.
@@ -91,6 +96,27 @@ struct CacheExportUnsupportedByDriver: Rule {
                         with:
                           cache-to: ↓type=local,dest=${{ runner.temp }}/cache
                 """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-docker-action@v4
+                  with:
+                    version: v28.5.2
+                - uses: docker/setup-buildx-action@v3
+                  with:
+                    driver: docker
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: ↓type=gha,mode=max,ignore-error=true
+                """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-docker-action@v4
+                  with:
+                    version: ${{ inputs.docker-version }}
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: ↓type=registry,ref=ghcr.io/acme/app:cache
+                """),
             RuleExample(
                 """
                 on: push
@@ -138,6 +164,30 @@ struct CacheExportUnsupportedByDriver: Rule {
                   with:
                     cache-to: ${{ github.event_name == 'push' && 'type=gha' || '' }}
                 """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-docker-action@v4
+                  with:
+                    daemon-config: |
+                      {
+                        "features": {
+                          "containerd-snapshotter": true
+                        }
+                      }
+                - uses: docker/setup-buildx-action@v3
+                  with:
+                    driver: docker
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: type=registry,ref=ghcr.io/acme/app:cache,mode=max
+                """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-docker-action@v4
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: type=local,dest=/tmp/.buildx-cache
+                """),
             RuleExample(
                 """
                 runs:
@@ -152,7 +202,8 @@ struct CacheExportUnsupportedByDriver: Rule {
     func check(_ plan: BuildPlan) -> [Diagnostic] {
         plan.builds.flatMap { job, step, build -> [Diagnostic] in
             guard let builder = build.builder.builder else { return [] }
-            return build.cacheExports.compactMap { entry in
+            // An entry buildx drops never reaches the driver (see gha-cache-without-runtime).
+            return build.cacheExports.filter { !build.dropsEntry($0) }.compactMap { entry in
                 let backends = entry.specs.compactMap(\.backend)
                 guard let backend = backends.first(where: { $0 != .inline }) else { return nil }
                 let verdict = DriverVerdict(builder) { backend.support(.export, on: $0).failsBuild }
@@ -174,9 +225,9 @@ struct CacheExportUnsupportedByDriver: Rule {
         if backend == .s3 || backend == .azblob, onDockerDriverOnly {
             message = "this \(what) will fail: the build runs on the `docker` driver, which cannot export `\(backend.rawValue)` cache with either image store; \(cause.reason)"
         } else if verdict == .mayFail {
-            message = "this \(what) may fail: the build runs on \(DockerDriverCause.dockerDriver(verdict)), which can export only `inline` cache \(DockerDriverCause.containerdStoreCondition); \(cause.reason)"
+            message = "this \(what) may fail: the build runs on \(cause.driver(verdict)), which can export only `inline` cache \(cause.storeCondition); \(cause.reason)"
         } else {
-            message = "this \(what) will fail: the build runs on \(DockerDriverCause.dockerDriver(verdict)), which can export only `inline` cache; \(cause.reason)"
+            message = "this \(what) will fail: the build runs on \(cause.driver(verdict)), which can export only `inline` cache; \(cause.reason)"
         }
         return description.diagnostic(
             message, at: entry.span, help: cause.help, severity: verdict == .fails ? .error : .warning, fix: cause.fix())

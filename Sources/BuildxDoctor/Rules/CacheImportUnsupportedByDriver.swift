@@ -54,11 +54,22 @@ struct CacheImportUnsupportedByDriver: Rule {
                   with:
                     cache-from: type=gha
                 """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-docker-action@v4
+                  with:
+                    set-host: true
+                    daemon-config: |
+                      {"features": {"containerd-snapshotter": true}}
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: type=gha
+                """),
         ])
 
     func check(_ plan: BuildPlan) -> [Diagnostic] {
         plan.builds.flatMap { job, step, build in
-            build.cacheImports.compactMap { entry -> Diagnostic? in
+            build.cacheImports.filter { !build.dropsEntry($0) }.compactMap { entry -> Diagnostic? in
                 guard let backend = entry.specs.compactMap(\.backend).first else { return nil }
                 if backend == .inline {
                     return description.diagnostic(
@@ -69,9 +80,9 @@ struct CacheImportUnsupportedByDriver: Rule {
                 let verdict = DriverVerdict(builder) { backend.support(.import, on: $0) != .supported }
                 guard verdict != .works else { return nil }
                 let cause = DockerDriverCause(build: build, step: step, job: job, plan: plan)
-                let condition = verdict == .mayFail ? " \(DockerDriverCause.containerdStoreCondition)" : ""
+                let condition = verdict == .mayFail ? " \(cause.storeCondition)" : ""
                 return description.diagnostic(
-                    "this `type=\(backend.rawValue)` cache import is skipped (`unknown cache importer: \(backend.rawValue)`) and the build gets no cache: it runs on \(DockerDriverCause.dockerDriver(verdict)), which has no \(backend.rawValue) importer\(condition); \(cause.reason)",
+                    "this `type=\(backend.rawValue)` cache import is skipped (`unknown cache importer: \(backend.rawValue)`) and the build gets no cache: it runs on \(cause.driver(verdict)), which has no \(backend.rawValue) importer\(condition); \(cause.reason)",
                     at: entry.span, help: cause.help, fix: cause.fix())
             }
         }

@@ -59,7 +59,7 @@ struct CacheSpecInvalid: Rule {
             switch entry.content {
             case .invalid(let error):
                 return description.diagnostic(
-                    "buildx cannot parse this \(entry.direction.flag) entry and the build fails: \(error)",
+                    "buildx cannot parse this \(entry.direction.flag) entry and the build fails: \(Quoted.code(error.description))",
                     at: entry.span, help: help(for: error))
             case .unsplittable:
                 return description.diagnostic(
@@ -74,7 +74,8 @@ struct CacheSpecInvalid: Rule {
     private func help(for error: CacheSpecError) -> String {
         switch error {
         case .typeRequired: "start the entry with `type=<backend>` (registry, local, gha, s3, azblob or inline)"
-        case .invalidValue(let field): "write the field `\(field)` as `key=value`, e.g. `dest=\(field)` or `src=\(field)`"
+        case .invalidValue(let field):
+            "write the field \(Quoted.code(field)) as `key=value`, e.g. \(Quoted.code("dest=" + field)) or \(Quoted.code("src=" + field))"
         case .csv: "quote a whole field (`\"dest=/a,b\"`) only when it contains a comma; otherwise drop the quotes"
         }
     }

@@ -10,8 +10,9 @@ struct CacheTypeUnknown: Rule {
         explanation: """
             The cache backends are `inline`, `registry`, `local`, `gha`, `s3` and `azblob`, spelled in \
             lowercase: buildx passes the `type` value on unchanged, so `type=GHA` is not `gha`. For an \
-            export BuildKit fails the build with `unknown cache exporter: "GHA"`; for an import it logs \
-            `unknown cache importer` and builds without cache.
+            export BuildKit fails the build with `unknown cache exporter: "GHA"` (an error, `ignore-error` \
+            or not: the exporter is never set up); for an import it logs `unknown cache importer` and \
+            builds without cache (a warning: the job still succeeds, only slower).
 
             Fix: use one of the backend names, in lowercase.
             """,
@@ -25,7 +26,14 @@ struct CacheTypeUnknown: Rule {
                     cache-from: ↓type=GHA
                     cache-to: |
                       ↓type=registery,ref=ghcr.io/acme/app:cache
-                """)
+                """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: ↓type=Registry,ref=ghcr.io/acme/app:cache,ignore-error=true
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample.steps(
@@ -42,10 +50,11 @@ struct CacheTypeUnknown: Rule {
         plan.cacheEntries.flatMap { _, _, _, entry in
             entry.specs.compactMap { spec -> Diagnostic? in
                 guard spec.backend == nil, !entry.isUnknown(spec.typeField?.range ?? 0..<0) else { return nil }
+                let failure = CacheFailure(entry, failingWhen: .configuring)
                 let outcome =
                     entry.direction == .export
-                    ? "BuildKit fails the build with `unknown cache exporter: \"\(spec.type)\"`"
-                    : "BuildKit skips the import (`unknown cache importer: \(spec.type)`) and the build gets no cache"
+                    ? "BuildKit fails the build with \(Quoted.code("unknown cache exporter: \"\(spec.type)\""))"
+                    : "BuildKit skips the import (\(Quoted.code("unknown cache importer: \(spec.type)"))) and the build gets no cache from it"
                 let suggestion = Self.nearestBackend(to: spec.type)
                 // Only a wrong case is surely a slip; another near name might be meant as something else.
                 let fix = CacheBackend(rawValue: spec.type.lowercased()).flatMap { backend in
@@ -56,10 +65,10 @@ struct CacheTypeUnknown: Rule {
                     }
                 }
                 return description.diagnostic(
-                    "`\(spec.type)` is not a cache type: \(outcome)", at: entry.span,
+                    "\(Quoted.code(spec.type)) is not a cache type: \(outcome)", at: entry.span,
                     help: suggestion.map { "use `type=\($0.rawValue)`" }
                         ?? "use one of \(CacheBackend.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))",
-                    fix: fix)
+                    severity: failure.severity, fix: fix)
             }
         }
     }

@@ -15,7 +15,9 @@ struct GHACacheLegacyService: Rule {
 
                 This legacy service is shutting down, effective April 15, 2025.
 
-            or loses its cache silently.
+            on a cache-to, which fails the build (an error) unless the entry has `ignore-error=true`; then \
+            the cache is never saved (a warning). A cache-from that fails is only logged: the build runs \
+            without cache (a warning).
 
             Fix: use buildx ≥ v0.21.0 and BuildKit ≥ v0.20.0 (`version: latest`, or drop the pins).
             """,
@@ -39,6 +41,16 @@ struct GHACacheLegacyService: Rule {
                   with:
                     cache-to: ↓type=gha,mode=max
                 """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                  with:
+                    version: v0.20.2
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-from: ↓type=gha,scope=app
+                    cache-to: ↓type=gha,scope=app,mode=max,ignore-error=true
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample.steps(
@@ -58,9 +70,12 @@ struct GHACacheLegacyService: Rule {
             guard let pin = oldPin(build) else { return [] }
             return build.cacheEntries.compactMap { entry in
                 guard entry.specs.contains(where: { $0.backend == .gha }) else { return nil }
+                // The retired service answers only when the cache is read or written.
+                let failure = CacheFailure(entry, failingWhen: .exporting)
                 return description.diagnostic(
-                    "this GitHub Actions cache \(entry.direction == .export ? "export" : "import") will fail: \(pin) only speaks the retired cache API (`This legacy service is shutting down, effective April 15, 2025`)",
-                    at: entry.span, help: "use buildx \(VersionFacts.buildxGitHubCacheV2) or later and BuildKit \(VersionFacts.buildkitGitHubCacheV2) or later")
+                    "this GitHub Actions cache \(entry.direction == .export ? "export" : "import") cannot work: \(pin) only speaks the retired cache API (`This legacy service is shutting down, effective April 15, 2025`), so \(failure.outcome)",
+                    at: entry.span, help: "use buildx \(VersionFacts.buildxGitHubCacheV2) or later and BuildKit \(VersionFacts.buildkitGitHubCacheV2) or later",
+                    severity: failure.severity)
             }
         }
     }
@@ -68,12 +83,12 @@ struct GHACacheLegacyService: Rule {
     /// The pin that is too old, described with its line.
     private func oldPin(_ build: BuildInvocation) -> String? {
         if let pin = build.buildxVersion, let version = SemanticVersion(parsing: pin.text), version < VersionFacts.buildxGitHubCacheV2 {
-            return "buildx \(pin.text) (pinned on line \(pin.span.start.line))"
+            return "buildx \(Quoted.code(pin.text)) (pinned on line \(pin.span.start.line))"
         }
         if let image = build.builder.builder?.buildkitImage, let tag = ImageReference(image.text).tag,
             let version = SemanticVersion(parsing: tag), version < VersionFacts.buildkitGitHubCacheV2
         {
-            return "BuildKit \(tag) (pinned on line \(image.span.start.line))"
+            return "BuildKit \(Quoted.code(tag)) (pinned on line \(image.span.start.line))"
         }
         return nil
     }

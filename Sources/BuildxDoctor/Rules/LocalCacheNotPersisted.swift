@@ -69,9 +69,9 @@ struct LocalCacheNotPersisted: Rule {
                     !source.isEmpty, !isFilledEarlier(source, before: step, in: job)
                 else { return nil }
                 return description.diagnostic(
-                    "every run starts cold: the cache is read from `\(source)`, but no actions/cache step restores that directory before this build",
+                    "every run starts cold: the cache is read from \(Quoted.code(source)), but no actions/cache step restores that directory before this build",
                     at: entry.span,
-                    help: "add an `actions/cache` step with `path: \(source)` before the build, or use `type=gha` cache")
+                    help: "add an `actions/cache` step with \(Quoted.code("path: " + source)) before the build, or use `type=gha` cache")
             }
         }
     }

@@ -56,7 +56,7 @@ struct LocalCacheResetUnsupported: Rule {
                     let field = spec.field("reset")
                 else { return nil }
                 return description.diagnostic(
-                    "`reset=true` is ignored: buildx \(pin.text) (pinned on line \(pin.span.start.line)) predates it (v0.35.0), so old cache blobs are never deleted",
+                    "`reset=true` is ignored: buildx \(Quoted.code(pin.text)) (pinned on line \(pin.span.start.line)) predates it (v0.35.0), so old cache blobs are never deleted",
                     at: entry.span(of: field),
                     help: "pin buildx \(VersionFacts.buildxLocalCacheReset) or later, or add a step that replaces the cache directory after the build")
             }

@@ -104,24 +104,26 @@ struct LocalCacheUnboundedGrowth: Rule {
                     let fix = spec.field("dest").flatMap { entry.replacing($0, with: "dest=\(newDestination)") }
                         .flatMap { edit in moveStep(from: newDestination, to: destination, after: step, in: plan.file).map { [edit, $0] } }
                     return description.diagnostic(
-                        "this local cache export writes into `\(destination)`, the directory it imports from: new blobs are added on every run and old ones are never removed, so the cache grows without bound",
+                        "this local cache export writes into \(Quoted.code(destination)), the directory it imports from: new blobs are added on every run and old ones are never removed, so the cache grows without bound",
                         at: entry.span,
-                        help: "export to a new directory (`dest=\(newDestination)`) and add a step after the build that runs `rm -rf \(destination) && mv \(newDestination) \(destination)`",
-                        fix: fix.map { Fix(summary: "export to `\(newDestination)` and move it over `\(destination)` after the build", edits: $0) })
+                        help: "export to a new directory (\(Quoted.code("dest=" + newDestination))) and add a step after the build that runs \(Quoted.code("rm -rf \(destination) && mv \(newDestination) \(destination)"))",
+                        fix: fix.map {
+                            Fix(summary: "export to \(Quoted.code(newDestination)) and move it over \(Quoted.code(destination)) after the build", edits: $0)
+                        })
                 }
                 guard let name, !sources.contains(destination), !isRotated(name, after: step, in: job) else { return nil }
                 if let source = sources.first {
                     return description.diagnostic(
-                        "this local cache export into `\(destination)` is never rotated: no later step replaces the imported `\(source)` with it, so the next build does not read the cache this one writes",
+                        "this local cache export into \(Quoted.code(destination)) is never rotated: no later step replaces the imported \(Quoted.code(source)) with it, so the next build does not read the cache this one writes",
                         at: entry.span,
-                        help: "add a step after the build that runs `rm -rf \(source) && mv \(destination) \(source)`",
+                        help: "add a step after the build that runs \(Quoted.code("rm -rf \(source) && mv \(destination) \(source)"))",
                         fix: moveStep(from: destination, to: source, after: step, in: plan.file).map {
                             Fix(summary: "add a \"Move cache\" step after the build", edits: [$0])
                         })
                 }
                 guard let restore else { return nil }
                 return description.diagnostic(
-                    "this local cache export writes into `\(destination)`, which the actions/cache step at line \(restore.span.start.line) restores: old blobs are never removed, so the cache grows on every run",
+                    "this local cache export writes into \(Quoted.code(destination)), which the actions/cache step at line \(restore.span.start.line) restores: old blobs are never removed, so the cache grows on every run",
                     at: entry.span,
                     help: "restore into a separate directory, import it with `cache-from: type=local,src=…`, and move the new export over it after the build")
             }

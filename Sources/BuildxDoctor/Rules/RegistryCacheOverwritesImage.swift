@@ -5,13 +5,16 @@ import BuildxModel
 struct RegistryCacheOverwritesImage: Rule {
     let description = RuleDescription(
         id: "registry-cache-overwrites-image",
-        severity: .error,
+        severity: .warning,
         summary: "A registry cache exported to the same tag as the pushed image, replacing the image.",
         explanation: """
             A registry cache is a manifest of its own. Exported to the tag the image was just pushed to, it \
             replaces the image there: pulling the tag then gets the cache manifest, not a runnable image. \
             Docker's documentation: "You can choose any valid value for `ref`, as long as it's not the same \
             as the target location that you push your image to."
+
+            The job itself succeeds — the damage shows only when someone pulls the tag — so this is a \
+            warning.
 
             Fix: use a separate tag (`:buildcache`) or a separate repository for the cache.
             """,
@@ -49,8 +52,8 @@ struct RegistryCacheOverwritesImage: Rule {
                         let field = spec.field("ref"), tags.contains(Self.normalized(ref))
                     else { return nil }
                     return description.diagnostic(
-                        "the cache is exported to `\(ref)`, the tag this build pushes: the cache manifest replaces the image there",
-                        at: entry.span(of: field), help: "export the cache to its own tag, e.g. `\(ImageReference(ref).repository):buildcache`")
+                        "the cache is exported to \(Quoted.code(ref)), the tag this build pushes: the cache manifest replaces the image there",
+                        at: entry.span(of: field), help: "export the cache to its own tag, e.g. \(Quoted.code(ImageReference(ref).repository + ":buildcache"))")
                 }
             }
         }

@@ -13,6 +13,10 @@ struct RegistryRefUppercase: Rule {
 
                 invalid reference format: repository name must be lowercase
 
+            On a cache-to the registry exporter cannot be set up and the build fails, `ignore-error` or \
+            not (an error). On a cache-from BuildKit logs the error and builds without that cache: the job \
+            succeeds, only without cache (a warning).
+
             A ref built from `${{ github.repository }}` or `${{ github.repository_owner }}` fails the same \
             way whenever the owner or the repository name has a capital letter, which GitHub allows.
 
@@ -28,7 +32,14 @@ struct RegistryRefUppercase: Rule {
                   with:
                     cache-from: type=registry,↓ref=ghcr.io/Acme/app:cache
                     cache-to: type=registry,↓ref=ghcr.io/${{ github.repository }}:cache,mode=max
-                """)
+                """),
+            RuleExample.steps(
+                """
+                - uses: docker/setup-buildx-action@v3
+                - uses: docker/build-push-action@v6
+                  with:
+                    cache-to: type=registry,↓ref=ghcr.io/Acme/app:cache,ignore-error=true
+                """),
         ],
         nonTriggeringExamples: [
             RuleExample.steps(
@@ -48,20 +59,27 @@ struct RegistryRefUppercase: Rule {
                 let written = entry.writtenValue(of: field) ?? field.value
                 let repository = ImageReference(written).repository
                 if !Expression.occurs(in: written), repository != repository.lowercased() {
-                    let outcome = entry.direction == .export ? "the build fails" : "the cache import fails, so the build gets no cache,"
+                    // BuildKit parses the ref when it sets the backend up (`canonicalizeRef`).
+                    let failure = CacheFailure(entry, failingWhen: .configuring)
+                    let outcome =
+                        failure == .buildFails
+                        ? "the build fails" : "the cache import fails, so the build gets no cache from it,"
                     return description.diagnostic(
-                        "the cache ref `\(written)` has uppercase letters in its repository: \(outcome) with `invalid reference format: repository name must be lowercase`",
-                        at: entry.span(of: field), help: "write `\(Self.lowercased(written))`",
+                        "the cache ref \(Quoted.code(written)) has uppercase letters in its repository: \(outcome) with `invalid reference format: repository name must be lowercase`",
+                        at: entry.span(of: field), help: "write \(Quoted.code(Self.lowercased(written)))", severity: failure.severity,
                         fix: entry.replacing(field, with: "ref=\(Self.lowercased(written))").map {
                             Fix(summary: "lowercase the cache ref's repository", edits: [$0])
                         })
                 }
                 if repository.containsText("github.repository") {
+                    // Only a repository whose name has capitals fails; a cold cache then is advice, a failed build a warning.
+                    let failure = CacheFailure(entry, failingWhen: .configuring)
+                    let outcome = failure == .buildFails ? "the build fails" : "the import fails and the build gets no cache from it"
                     return description.diagnostic(
-                        "this cache ref may fail: it uses the repository name as GitHub spells it, and any uppercase letter in the owner or name makes it `invalid reference format: repository name must be lowercase`",
+                        "this cache ref may not work: it uses the repository name as GitHub spells it, and if the owner or name has an uppercase letter \(outcome) (`invalid reference format: repository name must be lowercase`)",
                         at: entry.span(of: field),
                         help: "lowercase the name first, e.g. with docker/metadata-action or a step that writes `${GITHUB_REPOSITORY,,}` to the environment",
-                        severity: .warning)
+                        severity: failure == .buildFails ? .warning : .info)
                 }
                 return nil
             }

@@ -5,6 +5,7 @@ public enum RuleRegistry {
         MultiPlatformUnsupportedByDriver(),
         CacheSpecInvalid(),
         CacheTypeUnknown(),
+        CacheRefLooksLikeType(),
         CacheAttributeMissing(),
         LocalCacheUnboundedGrowth(),
         CacheImportUnsupportedByDriver(),
@@ -19,6 +20,7 @@ public enum RuleRegistry {
         LocalCacheResetUnsupported(),
         GHACacheScopeCollision(),
         GHACacheLegacyService(),
+        GHACacheWithoutRuntime(),
         RegistryRefUppercase(),
         RegistryCacheOverwritesImage(),
         RegistryPushPermissionMissing(),
@@ -46,6 +48,6 @@ public enum RuleRegistry {
         all.first { $0.description.id == id }
     }
 
-    /// Every description, including `yaml-syntax`.
-    public static var descriptions: [RuleDescription] { all.map(\.description) + [yamlSyntax] }
+    /// Every description, including `yaml-syntax` and the findings about suppression comments.
+    public static var descriptions: [RuleDescription] { all.map(\.description) + [yamlSyntax] + Suppressions.descriptions }
 }

@@ -50,15 +50,9 @@ public enum FileDiscovery {
         return (candidates, errors)
     }
 
-    /// Whether a path found by searching is one buildx-doctor reads.
+    /// Whether a path found by searching is one buildx-doctor reads: some frontend claims it.
     static func isCandidate(relativePath: String) -> Bool {
-        let components = relativePath.split(separator: "/")
-        guard let name = components.last else { return false }
-        let isYAML = name.hasSuffix(".yml") || name.hasSuffix(".yaml")
-        if name == "action.yml" || name == "action.yaml" { return true }
-        // GitHub reads workflows only directly inside .github/workflows.
-        return isYAML && components.count >= 3 && components[components.count - 2] == "workflows"
-            && components[components.count - 3] == ".github"
+        Frontends.claims(relativePath: relativePath)
     }
 
     /// The candidate files under `root`, sorted by path, with a POSIX opendir/readdir walk so that a
@@ -68,7 +62,8 @@ public enum FileDiscovery {
     private static func search(_ root: String, errors: inout [InputError]) -> [String] {
         var found: [String] = []
         var folderErrors: [InputError] = []
-        var pending: [(path: String, relative: String)] = [(root, "")]
+        // The root's own name counts: `check .github` must find `.github/workflows/*.yml`.
+        var pending: [(path: String, relative: String)] = [(root, root)]
         while let folder = pending.popLast() {
             let entries: [Entry]
             do {

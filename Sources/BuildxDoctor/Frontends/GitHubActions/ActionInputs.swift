@@ -23,7 +23,10 @@ struct ActionInputs {
             cacheImports: cacheEntries(.import), cacheExports: cacheEntries(.export), platforms: platforms(),
             result: BuildResult(push: flag("push")?.value, load: flag("load"), outputs: outputs(), tags: tags()),
             attestations: attestations(),
-            identity: ["context", "file", "target", "tags", "build-args"].map { scalar($0)?.value ?? "" }.joined(separator: "\u{0}"))
+            identity: BuildIdentity(
+                context: written("context")?.text, file: written("file")?.text, target: written("target")?.text,
+                buildArgs: list("build-args", ignoreComma: true).map(\.text),
+                platforms: list("platforms", ignoreComma: false).map(\.text)))
     }
 
     /// A boolean input: `true`/`false` as the action reads them, or an expression.

@@ -1,7 +1,25 @@
 import BuildxModel
 
 /// Turns a GitHub Actions workflow or composite action into a build plan.
-public enum GitHubActionsFrontend {
+public struct GitHubActionsFrontend: Frontend {
+    public init() {}
+
+    /// Workflows directly inside `.github/workflows` (the only place GitHub reads them) and action
+    /// metadata files anywhere.
+    public func claims(relativePath: String) -> Bool {
+        let components = relativePath.split(separator: "/")
+        guard let name = components.last else { return false }
+        if name == "action.yml" || name == "action.yaml" { return true }
+        let isYAML = name.hasSuffix(".yml") || name.hasSuffix(".yaml")
+        return isYAML && components.count >= 3 && components[components.count - 2] == "workflows"
+            && components[components.count - 3] == ".github"
+    }
+
+    public func plan(_ input: FrontendInput) -> BuildPlan? {
+        guard let root = input.yaml, let kind = Self.kind(of: root) else { return nil }
+        return Self.plan(root, kind: kind, file: input.file, localActions: input.repository, runnerFacts: input.runnerFacts)
+    }
+
     /// Which kind of GitHub Actions file `root` is, judged by content: a workflow has `jobs` and `on`
     /// (or jobs with `runs-on`/`uses`, which CircleCI's `jobs` never have); a composite action has
     /// `runs.using: composite`.
@@ -17,14 +35,11 @@ public enum GitHubActionsFrontend {
     }
 
     public static func plan(
-        _ root: YAMLNode, kind: FileKind, file: SourceFile, localActions: LocalActionLoader = LocalActionLoader(repositoryRoot: nil)
+        _ root: YAMLNode, kind: FileKind, file: SourceFile, localActions: RepositoryFileLoader = RepositoryFileLoader(repositoryRoot: nil),
+        runnerFacts: RunnerFacts = RunnerFacts()
     ) -> BuildPlan {
-        let reader = Reader(file: file, localActions: localActions, depth: 0)
-        let jobs: [Job]
-        switch kind {
-        case .githubWorkflow: jobs = reader.workflowJobs(root.mapping)
-        case .githubCompositeAction: jobs = reader.compositeJob(root.mapping)
-        }
+        let reader = Reader(file: file, localActions: localActions, depth: 0, runnerFacts: runnerFacts)
+        let jobs = kind == .githubCompositeAction ? reader.compositeJob(root.mapping) : reader.workflowJobs(root.mapping)
         return BuildPlan(file: file, kind: kind, jobs: jobs, triggers: triggers(root.mapping?["on"]))
     }
 
@@ -42,9 +57,11 @@ public enum GitHubActionsFrontend {
 /// Reads jobs and steps out of the YAML tree of one file.
 private struct Reader {
     let file: SourceFile
-    let localActions: LocalActionLoader
+    let localActions: RepositoryFileLoader
     /// How many local actions deep this reader is; bounds cycles of actions that use each other.
     let depth: Int
+    /// What the configuration says about the runners' Docker Engines.
+    var runnerFacts = RunnerFacts()
 
     func workflowJobs(_ workflow: YAMLMapping?) -> [Job] {
         guard let jobs = workflow?["jobs"]?.mapping else { return [] }
@@ -55,24 +72,25 @@ private struct Reader {
             if let called = job["uses"]?.string {
                 return Job(id: entry.key.value, span: span, host: .decidedAtRunTime, steps: [], calledWorkflow: called)
             }
-            var host = runnerHost(job["runs-on"])
+            var host = runnerFacts.applied(to: runnerHost(job["runs-on"]), runsOn: job["runs-on"])
             let env = workflowEnv.merging(environment(job["env"])) { $1 }
             if job["container"] != nil || env["DOCKER_HOST"] != nil || env["DOCKER_CONTEXT"] != nil {
                 // The build talks to a Docker Engine the workflow does not describe.
                 host = .selfHosted(label: job["container"] != nil ? "job container" : "DOCKER_HOST")
             }
-            let steps = self.steps(job["steps"], inheritedEnv: env)
+            let steps = self.steps(job["steps"], inheritedEnv: env, defaultShellIsPOSIX: !Self.isWindows(host))
             let permissions = self.permissions(job.entry("permissions") ?? workflow?.entry("permissions"))
             return Job(
                 id: entry.key.value, span: span, host: host, steps: BuilderSimulation.run(steps, on: host),
                 permissions: permissions, condition: job["if"]?.string.map(normalizedCondition),
-                hasMatrix: job["strategy"]?.mapping?["matrix"] != nil)
+                hasMatrix: job["strategy"]?.mapping?["matrix"] != nil, matrix: MatrixReader.matrix(job["strategy"]?.mapping?["matrix"]),
+                runsOn: MatrixReader.runsOn(job["runs-on"]))
         }
     }
 
     func compositeJob(_ action: YAMLMapping?) -> [Job] {
         guard let runs = action?.entry("runs"), let body = runs.value.mapping else { return [] }
-        let steps = self.steps(body["steps"], inheritedEnv: [:])
+        let steps = self.steps(body["steps"], inheritedEnv: [:], defaultShellIsPOSIX: true)
         return [
             Job(
                 id: "composite action", span: runs.key.valueSpan(in: file), host: .caller,
@@ -125,11 +143,48 @@ private struct Reader {
         return result
     }
 
-    private func steps(_ node: YAMLNode?, inheritedEnv: [String: String]) -> [Step] {
+    /// The job's steps in order; a `run:` step is followed by the docker commands it runs, each a step
+    /// of its own at its line, so that builder changes and builds inside one script keep their order.
+    private func steps(_ node: YAMLNode?, inheritedEnv: [String: String], defaultShellIsPOSIX: Bool) -> [Step] {
         guard let items = node?.sequence?.items else { return [] }
-        return items.enumerated().compactMap { index, item in
-            item.mapping.map { step($0, index: index, inheritedEnv: inheritedEnv) }
+        var result: [Step] = []
+        // crazy-max/ghaction-github-runtime (and look-alikes such as Automattic's expose-github-runtime, or a
+        // github-script step that exports ACTIONS_RUNTIME_TOKEN) hands the cache service's variables to later steps.
+        var runtimeExported = false
+        for item in items {
+            guard let mapping = item.mapping else { continue }
+            let step = self.step(mapping, index: result.count, inheritedEnv: inheritedEnv)
+            result.append(step)
+            if let action = step.action,
+                action.text.lowercased().containsText("runtime")
+                    || (action.repository == "actions/github-script" && mapping["with"]?.mapping?["script"]?.string?.containsText("ACTIONS_RUNTIME_TOKEN") == true)
+            {
+                runtimeExported = true
+            }
+            guard let run = mapping["run"]?.scalar, Self.isPOSIXShell(mapping["shell"]?.string, byDefault: defaultShellIsPOSIX)
+            else { continue }
+            let env = inheritedEnv.merging(environment(mapping["env"])) { $1 }
+            var known = env.filter { !Expression.occurs(in: $0.value) }
+            result += CommandSteps(file: file, loader: localActions).steps(
+                inScript: run, startingAt: result.count, knownVariables: &known,
+                context: CommandSteps.Context(
+                    enclosing: step, builderFromEnvironment: env["BUILDX_BUILDER"],
+                    actionsRuntime: runtimeExported || env["ACTIONS_RUNTIME_TOKEN"] != nil ? .exposed : .missing))
         }
+        return result
+    }
+
+    /// `shell: bash`, `sh` or a command line starting with them; pwsh, python and cmd scripts are not read.
+    private static func isPOSIXShell(_ shell: String?, byDefault: Bool) -> Bool {
+        guard let shell = shell?.trimmingWhitespace(), !shell.isEmpty else { return byDefault }
+        let program = shell.split(separator: " ").first.map(String.init) ?? shell
+        return ["bash", "sh"].contains(program.split(separator: "/").last.map(String.init) ?? program)
+    }
+
+    /// Windows runners run `run:` steps with PowerShell unless `shell:` says otherwise.
+    private static func isWindows(_ host: RunnerHost) -> Bool {
+        if case .githubHosted(let label, _) = host { return label.hasPrefix("windows") }
+        return false
     }
 
     private func step(_ mapping: YAMLMapping, index: Int, inheritedEnv: [String: String]) -> Step {
@@ -148,8 +203,6 @@ private struct Reader {
         var inputNames: [WrittenText] = []
         if let run = mapping["run"]?.scalar {
             script = Script(text: run.value, span: run.valueSpan(in: file))
-            change = ShellBuilderCommands.change(in: run.value)
-            login = ShellBuilderCommands.registryLogin(in: run.value)
         } else if let uses = mapping["uses"]?.scalar {
             let reference = ActionReference(parsing: uses.value, span: uses.valueSpan(in: file))
             let inputs = ActionInputs(mapping: mapping["with"]?.mapping, file: file)
@@ -176,7 +229,7 @@ private struct Reader {
     /// What a local composite action does to the builder: the last change among its own steps, or no
     /// change (`.some(nil)`); `nil` when the action cannot be read, leaving the caller's guess in place.
     private func localActionChange(_ path: String) -> BuilderChange?? {
-        guard depth < 4, let (actionFile, root) = localActions.load(path),
+        guard depth < 4, let (actionFile, root) = localActions.loadAction(path),
             GitHubActionsFrontend.kind(of: root) == .githubCompositeAction
         else { return nil }
         let reader = Reader(file: actionFile, localActions: localActions, depth: depth + 1)

@@ -47,6 +47,7 @@ enum KnownActions {
         case .repository:
             guard let repository = action.repository else { return nil }
             if repository == "docker/setup-buildx-action" { return setupBuildx(inputs) }
+            if EngineInstall.actions.contains(repository) { return .installEngine(EngineInstall.engine(inputs)) }
             if builderNeutral.contains(repository) || repository.hasPrefix("actions/") { return nil }
             if builderWords.contains(where: repository.containsText) {
                 return .unknown(reason: "`\(action.text)` may set up a builder or a Docker Engine")

@@ -28,12 +28,10 @@ extension YAMLScalar {
             let firstLine = value.utf8.firstIndex(of: UInt8(ascii: "\n")).map { value.utf8.distance(from: value.utf8.startIndex, to: $0) }
             return span(ofValue: 0..<(firstLine ?? value.utf8.count), in: file)
         default:
-            var locator = ValueLocator(scalar: self, file: file)
-            if let exact = locator.exactOffsets(of: 0..<value.utf8.count) {
-                let quote = style == .plain ? 0 : 1
-                return file.span((exact.lowerBound - quote)..<(exact.upperBound + quote))
-            }
-            return locator.firstLineSpan
+            // The parser's marks bound the token, quotes included; a token over several lines is
+            // reported on its first line.
+            guard start.line != end.line else { return Span(path: file.path, start: start, end: end) }
+            return ValueLocator(scalar: self, file: file).firstLineSpan
         }
     }
 }
@@ -118,7 +116,7 @@ private struct ValueLocator {
 
     private func clamped(_ offset: Int) -> Int { min(max(offset, 0), value.count) }
 
-    mutating func exactOffsets(of range: Range<Int>) -> Range<Int>? {
+    private mutating func exactOffsets(of range: Range<Int>) -> Range<Int>? {
         switch mapping {
         case .direct(let contentStart):
             return (contentStart + clamped(range.lowerBound))..<(contentStart + clamped(range.upperBound))

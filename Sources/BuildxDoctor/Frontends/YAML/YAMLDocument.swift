@@ -92,7 +92,7 @@ private struct YAMLComposer {
                 stack.append(
                     OpenCollection(
                         isMapping: false, start: location(event.start_mark), isFlow: data.style == YAML_FLOW_SEQUENCE_STYLE,
-                        anchor: data.anchor.map { String(cString: $0) }))
+                        anchor: data.anchor.map { String(cString: $0) }, tag: data.tag.map { String(cString: $0) }))
             case YAML_MAPPING_START_EVENT:
                 try checkDepth(at: event.start_mark)
                 let data = event.data.mapping_start
@@ -200,17 +200,19 @@ private struct OpenCollection {
     let start: Location
     let isFlow: Bool
     let anchor: String?
+    let tag: String?
     /// A sequence's items so far; unused for a mapping.
     private var items: [YAMLNode] = []
     /// A mapping's entries so far; `nil` for a sequence.
     private var entries: MappingEntries?
     private(set) var size = 1
 
-    init(isMapping: Bool, start: Location, isFlow: Bool, anchor: String?) {
+    init(isMapping: Bool, start: Location, isFlow: Bool, anchor: String?, tag: String? = nil) {
         self.entries = isMapping ? MappingEntries() : nil
         self.start = start
         self.isFlow = isFlow
         self.anchor = anchor
+        self.tag = tag
     }
 
     mutating func append(_ node: YAMLNode, size: Int) {
@@ -226,7 +228,7 @@ private struct OpenCollection {
         if let entries {
             return .mapping(YAMLMapping(entries: entries.effective, start: start, end: end, isFlow: isFlow))
         }
-        return .sequence(YAMLSequence(items: items, start: start, end: end, isFlow: isFlow))
+        return .sequence(YAMLSequence(items: items, start: start, end: end, isFlow: isFlow, tag: tag))
     }
 }
 

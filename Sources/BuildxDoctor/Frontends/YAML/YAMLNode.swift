@@ -86,4 +86,14 @@ public struct YAMLSequence: Sendable {
     public let end: Location
     /// Written as `[ … ]` rather than as `- ` lines.
     public let isFlow: Bool
+    /// The node's tag as written (`!reference` in GitLab CI), `nil` when it has none.
+    public let tag: String?
+
+    public init(items: [YAMLNode], start: Location, end: Location, isFlow: Bool, tag: String? = nil) {
+        self.items = items
+        self.start = start
+        self.end = end
+        self.isFlow = isFlow
+        self.tag = tag
+    }
 }

@@ -13,6 +13,9 @@ struct DockerDriverCause {
         /// A setup step in another job.
         case setupInOtherJob(Job, Step)
         case noSetup
+        /// A step that installed a Docker Engine, whose own builder became current; with the setup step
+        /// before it whose builder it displaced, if any.
+        case installedEngine(Step, displaced: Step?)
     }
 
     private let kind: Kind
@@ -27,7 +30,9 @@ struct DockerDriverCause {
         self.job = job
         self.plan = plan
         let creators = job.builderSetups
-        if case .step(let index)? = build.builder.builder?.origin, let creator = job.step(at: index) {
+        if case .installedEngine(let index)? = build.builder.builder?.origin, let installer = job.step(at: index) {
+            kind = .installedEngine(installer, displaced: creators.last { $0.index < index && $0.makesBuilderCurrent })
+        } else if case .step(let index)? = build.builder.builder?.origin, let creator = job.step(at: index) {
             kind = .dockerDriverSetup(creator)
         } else if let unused = creators.last(where: { $0.index < step.index && !$0.makesBuilderCurrent }) {
             kind = .unusedSetup(unused)
@@ -40,7 +45,12 @@ struct DockerDriverCause {
         }
     }
 
-    private var place: String { job.host == .caller ? "this action" : "job `\(job.id)`" }
+    private var place: String { job.place }
+
+    /// What sets up a builder where this build runs.
+    private var setupName: String {
+        plan.kind.isGitHubActions ? "`docker/setup-buildx-action` step" : "`docker buildx create --use`"
+    }
 
     var reason: String {
         switch kind {
@@ -53,25 +63,37 @@ struct DockerDriverCause {
         case .setupInOtherJob(let other, let setup):
             "the builder is set up in job `\(other.id)` (line \(setup.span.start.line)), but every job starts on a fresh runner with only the default builder"
         case .noSetup:
-            "no `docker/setup-buildx-action` step runs before it in \(place)"
+            "no \(setupName) runs before it in \(place)"
+        case .installedEngine(let installer, let displaced):
+            "the step at line \(installer.span.start.line) made that engine current, and with it its own `docker` driver"
+                + (displaced.map { ", replacing the builder set up at line \($0.span.start.line)" } ?? "")
         }
     }
 
     var help: String {
         switch kind {
-        case .dockerDriverSetup: "remove `driver: docker` from that step (its default driver is `docker-container`)"
+        case .dockerDriverSetup(let creator):
+            creator.action == nil
+                ? "remove `--driver docker` from that command (the default driver is `docker-container`)"
+                : "remove `driver: docker` from that step (its default driver is `docker-container`)"
         case .unusedSetup(let setup):
             "add `builder: ${{ steps.\(setup.id ?? "buildx").outputs.name }}` to this step"
                 + (setup.id == nil ? " and `id: buildx` to the setup step" : "")
-        case .lateSetup: "move the `docker/setup-buildx-action` step before this build"
+        case .lateSetup: "move the \(setupName) before this build"
         case .setupInOtherJob, .noSetup:
-            "add a `docker/setup-buildx-action` step before this build in \(place): it creates a `docker-container` builder and makes it current"
+            plan.kind.isGitHubActions
+                ? "add a `docker/setup-buildx-action` step before this build in \(place): it creates a `docker-container` builder and makes it current"
+                : "run `docker buildx create --use` before this build in \(place): it creates a `docker-container` builder and makes it current"
+        case .installedEngine(let installer, _):
+            "add a `docker/setup-buildx-action` step after the engine is installed (line \(installer.span.start.line)) and before this build"
         }
     }
 
     /// The edit that puts the build on a `docker-container` builder; with `emulating` platforms the runner
     /// cannot run natively, also a `docker/setup-qemu-action` step when the job has none.
     func fix(emulating platforms: [String] = []) -> Fix? {
+        // Steps can be added only to GitHub Actions files; elsewhere the place for a command is not clear.
+        guard plan.kind.isGitHubActions else { return nil }
         let file = plan.file
         switch kind {
         case .dockerDriverSetup(let creator):
@@ -91,7 +113,7 @@ struct DockerDriverCause {
                     .insert(file.text(ofLines: item.firstLine...item.lastLine), at: file.startOffset(ofLine: target)),
                     file.removal(ofLines: item.firstLine...item.lastLine),
                 ])
-        case .setupInOtherJob, .noSetup:
+        case .setupInOtherJob, .noSetup, .installedEngine:
             let first = firstNeedingStep
             guard let item = file.sequenceItem(of: first) else { return nil }
             let needsQEMU =
@@ -106,9 +128,18 @@ struct DockerDriverCause {
         }
     }
 
-    /// The first build of the job that runs on the runner's default builder: one setup step before it
-    /// serves every later build too.
-    private var firstNeedingStep: Step { job.firstBuildOnRunnerDefault ?? step }
+    /// The first build of the job that runs on the engine's default builder: one setup step before it
+    /// serves every later build too (after an engine install, only the builds after that install).
+    private var firstNeedingStep: Step {
+        if case .installedEngine(let installer, _) = kind {
+            return job.steps.first { later in
+                guard later.index > installer.index, case .installedEngine(installer.index)? = later.build?.builder.builder?.origin
+                else { return false }
+                return true
+            } ?? step
+        }
+        return job.firstBuildOnRunnerDefault ?? step
+    }
 
     private func addBuilderInput(naming setup: Step) -> Fix? {
         let file = plan.file
@@ -134,12 +165,14 @@ struct DockerDriverCause {
     /// build step has one, and the pinning style the file uses for docker/* actions.
     private func newStep(_ action: String, name: String, dashColumn: Int) -> String {
         let file = plan.file
+        // The CI step the build is written in sets the style (a command's is its `run:` step).
+        let neighbour = step.enclosing ?? step
         // A quoted `uses:` value's span starts at its opening quote.
-        let quote = step.action.map { file.bytes[$0.span.start.offset] }
+        let quote = neighbour.action.map { file.bytes[$0.span.start.offset] }
         let quoteText = quote == UInt8(ascii: "'") ? "'" : quote == UInt8(ascii: "\"") ? "\"" : ""
         let (ref, comment) = Self.ref(for: action, pinnedBySHA: plan.pinsDockerActionsBySHA)
         let uses = "uses: \(quoteText)\(action)@\(ref)\(quoteText)" + (comment.map { " # \($0)" } ?? "")
-        if step.name != nil {
+        if neighbour.name != nil {
             return file.lines(["- name: \(name)", "  " + uses], indent: dashColumn)
         }
         return file.lines(["- " + uses], indent: dashColumn)
@@ -161,15 +194,33 @@ struct DockerDriverCause {
         return !["amd64", "386", "x86_64"].contains(architecture)
     }
 
-    /// The builder the build runs on, described with what is known about the runner's engine.
-    static func dockerDriver(_ verdict: DriverVerdict) -> String {
+    /// The builder the build runs on, described with what is known about the job's engine.
+    private func dockerDriver(_ verdict: DriverVerdict) -> String {
         switch verdict {
-        case .mayFail: "the runner's default `docker` driver"
-        case .fails, .works:
-            "the default `docker` driver with the classic image store (GitHub-hosted runners run Docker 28 without the containerd image store)"
+        case .mayFail: job.host == .caller || job.host.isGitHub ? "the runner's default `docker` driver" : "the Docker Engine's default `docker` driver"
+        case .fails, .works: "the default `docker` driver with the classic image store (\(job.host.engineDescription))"
         }
     }
 
     /// The condition under which a `may` finding does not apply.
-    static let containerdStoreCondition = "unless the runner's Docker Engine uses the containerd image store"
+    private var containerdStoreCondition: String {
+        job.host.isGitHub ? "unless the runner's Docker Engine uses the containerd image store" : "unless the Docker Engine uses the containerd image store"
+    }
+
+    /// The engine a step of the job installed, when the build runs on its own builder.
+    private var installedEngine: (line: Int, setup: EngineSetup)? {
+        guard case .installedEngine(let installer, _) = kind, case .installEngine(let engine)? = installer.builderChange else { return nil }
+        return (installer.span.start.line, engine)
+    }
+
+    /// `dockerDriver(_:)`, naming the engine a step installed when the build runs on it.
+    func driver(_ verdict: DriverVerdict) -> String {
+        guard let (line, engine) = installedEngine else { return dockerDriver(verdict) }
+        return "the `docker` driver of the Docker Engine installed at line \(line) (\(engine.storeReason(certain: verdict != .mayFail)))"
+    }
+
+    /// `containerdStoreCondition`, naming the engine a step installed when the build runs on it.
+    var storeCondition: String {
+        installedEngine == nil ? containerdStoreCondition : "unless that engine uses the containerd image store"
+    }
 }

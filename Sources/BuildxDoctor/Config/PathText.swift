@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Paths as text: lexical normalisation (no file system access beyond getcwd(3)), so that a path the
+/// user typed, one discovery found and one a configuration names compare equal.
+public enum PathText {
+    /// The current directory, or `/` when it cannot be read (it was removed under the process).
+    public static func currentDirectory() -> String {
+        guard let buffer = getcwd(nil, 0) else { return "/" }
+        defer { free(buffer) }
+        return String(cString: buffer)
+    }
+
+    /// `path` without `.` components, repeated or trailing slashes, and `..` that follow a named folder.
+    /// Leading `..` of a relative path are kept.
+    public static func normalized(_ path: String) -> String {
+        let isAbsolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..":
+                if let last = parts.last, last != ".." {
+                    parts.removeLast()
+                } else if !isAbsolute {
+                    parts.append(part)
+                }
+            default: parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        if isAbsolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+
+    /// The absolute, normalised form of `path`, relative paths taken from `directory`.
+    public static func absolute(_ path: String, from directory: String = currentDirectory()) -> String {
+        normalized(path.hasPrefix("/") ? path : directory + "/" + path)
+    }
+
+    /// `path` relative to the folder `root` (both absolute and normalised), or `nil` when it is not below it.
+    public static func relative(_ path: String, to root: String) -> String? {
+        if root == "/" { return String(path.dropFirst()) }
+        guard path.hasPrefix(root) else { return nil }
+        let rest = path.dropFirst(root.count)
+        if rest.isEmpty { return "." }
+        guard rest.first == "/" else { return nil }
+        return String(rest.dropFirst())
+    }
+
+    /// How reports name a file: relative to `directory` when it is below it, never with a leading `./`;
+    /// otherwise normalised as given.
+    public static func display(_ path: String, from directory: String = currentDirectory()) -> String {
+        if path.hasPrefix("/") {
+            let normal = normalized(path)
+            return relative(normal, to: normalized(directory)).flatMap { $0 == "." ? nil : $0 } ?? normal
+        }
+        return normalized(path)
+    }
+
+    /// The folder part of a path (`.` for a bare name).
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

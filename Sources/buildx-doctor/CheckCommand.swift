@@ -1,0 +1,99 @@
+import ArgumentParser
+import BuildxDoctor
+import Foundation
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check workflows, composite actions and snippets of them.",
+        discussion: """
+            Folders are searched for .github/workflows/*.yml|yaml and action.yml|yaml (skipping .git, \
+            node_modules and what the configuration excludes); files named here are checked whatever their \
+            name, and a list of steps, a step or a jobs: map is checked as if it sat in a job on ubuntu-latest. \
+            - reads standard input.
+            Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage error, unusable configuration or \
+            baseline, unreadable input, or nothing found to check.
+            """)
+
+    @Argument(help: "Files or folders to check (default: .); - reads standard input.")
+    var paths: [String] = []
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output format: text, json, sarif or github.")
+    var format: ReportFormat = .text
+
+    @Option(help: "Exit with 1 when a finding is at least this severe: error, warning, info or never.")
+    var failOn: FailLevel = .warning
+
+    @Option(help: ArgumentHelp("Report only findings that are not in this baseline file.", valueName: "file"))
+    var baseline: String?
+
+    @Option(help: ArgumentHelp("Record every current finding in this baseline file, then report none of them.", valueName: "file"))
+    var writeBaseline: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Flag(name: .shortAndLong, help: "Print only the findings: no summary line, no notes about skipped files.")
+    var quiet = false
+
+    @Flag(help: "Never colour the text output.")
+    var noColor = false
+
+    func validate() throws {
+        if baseline != nil, writeBaseline != nil {
+            throw ValidationError("--baseline and --write-baseline exclude each other: --write-baseline records every finding anew")
+        }
+        _ = try input.paths(paths)
+    }
+
+    func run() throws {
+        let paths = try input.paths(paths)
+        var report = try input.checker().check(paths: paths)
+        try stopOnConfigurationErrors(report.configurationErrors)
+        for error in report.inputErrors { try standardError("buildx-doctor: error: \(error)") }
+        if report.checkedNothing, report.inputErrors.isEmpty { try stopBecauseNothingWasChecked(
+                paths: paths, passedOver: report.passedOver.map { ($0.path, $0.reason) }, ignored: report.ignored, excluded: report.excluded) }
+        if !quiet {
+            for entry in report.passedOver { try standardError("buildx-doctor: skipped \(entry.path): \(entry.reason)") }
+        }
+        if let baseline {
+            do {
+                report = report.applying(try Baseline.load(baseline))
+            } catch {
+                try standardError("buildx-doctor: error: baseline \(error)")
+                throw ExitCode(2)
+            }
+        }
+        if let writeBaseline {
+            do {
+                try ReportFile.write(Baseline.render(report, forFileAt: writeBaseline), to: writeBaseline)
+                report = report.applying(try Baseline.load(writeBaseline))
+            } catch {
+                try standardError("buildx-doctor: error: baseline \(error)")
+                throw ExitCode(2)
+            }
+            let count = report.suppressedCount(.baseline)
+            if !quiet { try standardError("buildx-doctor: recorded \(count) finding\(count == 1 ? "" : "s") in \(writeBaseline)") }
+        }
+        let colored = output == nil && format == .text && !noColor && isatty(STDOUT_FILENO) == 1
+            && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let rendered = format.reporter(colored: colored, quiet: quiet).render(report)
+        if let output {
+            do {
+                try ReportFile.write(rendered, to: output)
+            } catch {
+                try standardError("buildx-doctor: error: \(error)")
+                throw ExitCode(2)
+            }
+        } else {
+            try standardOutput(rendered)
+        }
+
+        if !report.inputErrors.isEmpty { throw ExitCode(2) }
+        if let threshold = failOn.threshold, report.diagnostics.contains(where: { $0.severity >= threshold }) {
+            throw ExitCode(1)
+        }
+    }
+}
