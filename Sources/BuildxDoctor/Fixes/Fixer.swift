@@ -25,7 +25,7 @@ public struct Fixer: Sendable {
     public func fix(_ file: SourceFile) -> Result {
         var current = file
         var applied: [Fix] = []
-        var remaining = diagnostics(of: current)
+        var (kind, remaining) = outcome(of: current)
         // Each pass may reveal the next fix (say, QEMU after buildx); four passes is more than any needs.
         for _ in 0..<4 {
             var fixes: [Fix] = []
@@ -34,19 +34,30 @@ public struct Fixer: Sendable {
             }
             guard !fixes.isEmpty else { break }
             let (bytes, taken) = FixApplier.apply(fixes, to: current.bytes)
-            guard !taken.isEmpty, let next = try? SourceFile(path: file.path, data: bytes),
-                // A fix must never turn a valid file into an invalid one.
-                (try? YAMLDocument.parse(next)) != nil
-            else { break }
+            guard !taken.isEmpty, let next = try? SourceFile(path: file.path, data: bytes) else { break }
+            // A fix must never turn a valid file into an invalid one: YAML must still parse, and the file must
+            // still be read as what it was. Scripts and Makefiles are not YAML (a tab-indented recipe never is),
+            // so asking them to parse would refuse every fix of theirs.
+            if let kind, Self.isYAML(kind), (try? YAMLDocument.parse(next)) == nil { break }
+            let (nextKind, nextRemaining) = outcome(of: next)
+            guard nextKind == kind else { break }
             current = next
             applied += taken
-            remaining = diagnostics(of: current)
+            remaining = nextRemaining
         }
         return Result(original: file, fixed: current.bytes, applied: applied, remaining: remaining)
     }
 
-    private func diagnostics(of file: SourceFile) -> [Diagnostic] {
-        if case .checked(_, _, let diagnostics) = checker.check(file) { return diagnostics }
-        return []
+    /// The kind the checker reads the file as, and its findings.
+    private func outcome(of file: SourceFile) -> (FileKind?, [Diagnostic]) {
+        if case .checked(_, let kind, let diagnostics) = checker.check(file) { return (kind, diagnostics) }
+        return (nil, [])
+    }
+
+    private static func isYAML(_ kind: FileKind) -> Bool {
+        switch kind {
+        case .githubWorkflow, .githubCompositeAction, .gitlabCI, .circleCI: true
+        case .shellScript, .makefile: false
+        }
     }
 }

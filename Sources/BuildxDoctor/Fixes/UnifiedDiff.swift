@@ -120,40 +120,134 @@ public enum UnifiedDiff {
         return result
     }
 
-    /// The edit script: common head and tail are kept; the middle is aligned by longest common subsequence.
+    /// The edit script: the lines a longest common subsequence keeps are `same`; between two of them the
+    /// deletions come before the insertions, as `diff -u` and `git diff` print them.
+    ///
+    /// The common subsequence is found with Myers' linear-space algorithm (E. W. Myers, "An O(ND)
+    /// Difference Algorithm and Its Variations", Algorithmica 1986, section 4b): time grows with the
+    /// length times the number of changed lines, memory with the length. A table of every pair of lines
+    /// would take gigabytes for a long workflow whose first and last lines a fix changes.
     private static func script(_ a: [ArraySlice<UInt8>], _ b: [ArraySlice<UInt8>]) -> [Operation] {
-        var head = 0
-        while head < a.count, head < b.count, a[head] == b[head] { head += 1 }
-        var tail = 0
-        while tail < a.count - head, tail < b.count - head, a[a.count - 1 - tail] == b[b.count - 1 - tail] { tail += 1 }
-        let middleA = Array(a[head..<(a.count - tail)])
-        let middleB = Array(b[head..<(b.count - tail)])
-        var table = Array(repeating: Array(repeating: 0, count: middleB.count + 1), count: middleA.count + 1)
-        for i in stride(from: middleA.count - 1, through: 0, by: -1) {
-            for j in stride(from: middleB.count - 1, through: 0, by: -1) {
-                table[i][j] = middleA[i] == middleB[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
-            }
+        // Lines become numbers, so the search compares integers rather than bytes.
+        var numbers: [ArraySlice<UInt8>: Int] = [:]
+        func number(_ line: ArraySlice<UInt8>) -> Int {
+            if let number = numbers[line] { return number }
+            numbers[line] = numbers.count
+            return numbers.count - 1
         }
-        var operations = (0..<head).map { Operation(kind: .same, oldLine: $0, newLine: $0) }
-        var i = 0
-        var j = 0
-        while i < middleA.count || j < middleB.count {
-            if i < middleA.count, j < middleB.count, middleA[i] == middleB[j] {
-                operations.append(Operation(kind: .same, oldLine: head + i, newLine: head + j))
-                i += 1
-                j += 1
-            } else if i < middleA.count, j == middleB.count || table[i + 1][j] >= table[i][j + 1] {
-                // Deletions first, as `diff -u` and `git diff` print them.
-                operations.append(Operation(kind: .delete, oldLine: head + i, newLine: head + j))
-                i += 1
-            } else {
-                operations.append(Operation(kind: .insert, oldLine: head + i, newLine: head + j))
-                j += 1
+        let x = a.map(number)
+        let y = b.map(number)
+        var matcher = CommonLines(a: x, b: y)
+        matcher.match(0..<x.count, 0..<y.count)
+        var operations: [Operation] = []
+        operations.reserveCapacity(a.count + b.count - matcher.pairs.count)
+        var old = 0
+        var new = 0
+        for (matchedOld, matchedNew) in matcher.pairs + [(a.count, b.count)] {
+            while old < matchedOld {
+                operations.append(Operation(kind: .delete, oldLine: old, newLine: new))
+                old += 1
             }
-        }
-        for offset in 0..<tail {
-            operations.append(Operation(kind: .same, oldLine: a.count - tail + offset, newLine: b.count - tail + offset))
+            while new < matchedNew {
+                operations.append(Operation(kind: .insert, oldLine: old, newLine: new))
+                new += 1
+            }
+            if old < a.count, new < b.count {
+                operations.append(Operation(kind: .same, oldLine: old, newLine: new))
+                old += 1
+                new += 1
+            }
         }
         return operations
+    }
+}
+
+/// The pairs of equal lines a longest common subsequence of `a` and `b` keeps, in order: Myers' divide and
+/// conquer around the "middle snake" of an optimal edit path.
+private struct CommonLines {
+    let a: [Int]
+    let b: [Int]
+    private(set) var pairs: [(Int, Int)] = []
+    /// The furthest x reached on each diagonal, forward and backward; sized once for the whole input.
+    private var forward: [Int]
+    private var backward: [Int]
+
+    init(a: [Int], b: [Int]) {
+        self.a = a
+        self.b = b
+        forward = Array(repeating: 0, count: 2 * (a.count + b.count) + 3)
+        backward = forward
+    }
+
+    /// Appends the common lines of `a[xs]` and `b[ys]` to `pairs`.
+    mutating func match(_ xs: Range<Int>, _ ys: Range<Int>) {
+        var xs = xs
+        var ys = ys
+        var tail: [(Int, Int)] = []
+        while !xs.isEmpty, !ys.isEmpty, a[xs.lowerBound] == b[ys.lowerBound] {
+            pairs.append((xs.lowerBound, ys.lowerBound))
+            xs = (xs.lowerBound + 1)..<xs.upperBound
+            ys = (ys.lowerBound + 1)..<ys.upperBound
+        }
+        while !xs.isEmpty, !ys.isEmpty, a[xs.upperBound - 1] == b[ys.upperBound - 1] {
+            tail.append((xs.upperBound - 1, ys.upperBound - 1))
+            xs = xs.lowerBound..<(xs.upperBound - 1)
+            ys = ys.lowerBound..<(ys.upperBound - 1)
+        }
+        // With the common ends gone and both sides non-empty, at least two edits remain, so each half
+        // of the split below is strictly smaller and the recursion ends.
+        if !xs.isEmpty, !ys.isEmpty, let (start, end) = middleSnake(xs, ys) {
+            match(xs.lowerBound..<start.x, ys.lowerBound..<start.y)
+            for offset in 0..<(end.x - start.x) { pairs.append((start.x + offset, start.y + offset)) }
+            match(end.x..<xs.upperBound, end.y..<ys.upperBound)
+        }
+        pairs += tail.reversed()
+    }
+
+    /// The diagonal run of equal lines in the middle of an optimal edit path from the start of `xs`/`ys`
+    /// to their end, found by searching from both ends until the searches meet.
+    private mutating func middleSnake(_ xs: Range<Int>, _ ys: Range<Int>) -> (start: (x: Int, y: Int), end: (x: Int, y: Int))? {
+        let n = xs.count
+        let m = ys.count
+        let delta = n - m
+        let offset = n + m + 1
+        forward[offset + 1] = 0
+        backward[offset + 1] = 0
+        for d in 0...((n + m + 1) / 2) {
+            // Forward: x is counted from the start of xs, diagonal k = x - y.
+            for k in stride(from: -d, through: d, by: 2) {
+                var x = k == -d || (k != d && forward[offset + k - 1] < forward[offset + k + 1])
+                    ? forward[offset + k + 1] : forward[offset + k - 1] + 1
+                var y = x - k
+                let start = (x: x, y: y)
+                while x < n, y < m, a[xs.lowerBound + x] == b[ys.lowerBound + y] {
+                    x += 1
+                    y += 1
+                }
+                forward[offset + k] = x
+                let reverse = delta - k
+                if delta % 2 != 0, reverse >= -(d - 1), reverse <= d - 1, x + backward[offset + reverse] >= n {
+                    return ((xs.lowerBound + start.x, ys.lowerBound + start.y), (xs.lowerBound + x, ys.lowerBound + y))
+                }
+            }
+            // Backward: x and y are counted from the ends of xs and ys.
+            for k in stride(from: -d, through: d, by: 2) {
+                var x = k == -d || (k != d && backward[offset + k - 1] < backward[offset + k + 1])
+                    ? backward[offset + k + 1] : backward[offset + k - 1] + 1
+                var y = x - k
+                let start = (x: x, y: y)
+                while x < n, y < m, a[xs.upperBound - 1 - x] == b[ys.upperBound - 1 - y] {
+                    x += 1
+                    y += 1
+                }
+                backward[offset + k] = x
+                let ahead = delta - k
+                if delta % 2 == 0, ahead >= -d, ahead <= d, x + forward[offset + ahead] >= n {
+                    return ((xs.upperBound - x, ys.upperBound - y), (xs.upperBound - start.x, ys.upperBound - start.y))
+                }
+            }
+        }
+        // The searches meet by d = ⌈(n + m) / 2⌉; were they not to, the lines would be taken as all changed.
+        return nil
     }
 }

@@ -66,9 +66,13 @@ extension SourceFile {
         return last
     }
 
-    /// The text of whole lines, line breaks included.
+    /// The text of whole lines, line breaks included, to be inserted elsewhere: the file's last line may
+    /// have no line break, and gets the file's line ending so that what follows it stays on its own line.
     func text(ofLines lines: ClosedRange<Int>) -> String {
-        String(decoding: bytes[startOffset(ofLine: lines.lowerBound)..<offsetAfter(line: lines.upperBound)], as: UTF8.self)
+        let end = offsetAfter(line: lines.upperBound)
+        let text = String(decoding: bytes[startOffset(ofLine: lines.lowerBound)..<end], as: UTF8.self)
+        let endsWithBreak = end > byteRange(ofLine: lines.upperBound).upperBound
+        return endsWithBreak ? text : text + lineEnding
     }
 
     /// An insertion of whole lines after `line`, adding the missing line break when it is the file's

@@ -12,6 +12,9 @@ public struct SourceFile: Sendable {
     public let hasByteOrderMark: Bool
     /// Byte offset at which each line starts; `lineStarts[0] == 0`.
     private let lineStarts: [Int]
+    /// For files with a line longer than `checkpointStride` bytes: the number of Unicode scalars before
+    /// every multiple of the stride. Empty otherwise.
+    private let scalarCheckpoints: [Int]
 
     /// Makes a source file from raw bytes, rejecting content that is not text.
     public init(path: String, data: [UInt8]) throws(InputError) {
@@ -38,7 +41,44 @@ public struct SourceFile: Sendable {
         self.text = text
         self.bytes = bytes
         self.hasByteOrderMark = hasByteOrderMark
-        self.lineStarts = LineBreaks.lineStarts(of: bytes)
+        let lineStarts = LineBreaks.lineStarts(of: bytes)
+        self.lineStarts = lineStarts
+        let longestLine = zip(lineStarts, lineStarts.dropFirst() + [bytes.count]).map { $1 - $0 }.max() ?? 0
+        self.scalarCheckpoints = longestLine > Self.checkpointStride ? Self.scalarCheckpoints(of: bytes) : []
+    }
+
+    /// A column is counted by walking its line from the start, which for a file written on one line (a
+    /// generated workflow in flow style) would cost the whole line for every position and make a check
+    /// quadratic. Past this many bytes into a line, the count starts from a checkpoint instead.
+    private static let checkpointStride = 4096
+
+    private static func scalarCheckpoints(of bytes: [UInt8]) -> [Int] {
+        var checkpoints = [0]
+        checkpoints.reserveCapacity(bytes.count / checkpointStride + 1)
+        var scalars = 0
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + checkpointStride, bytes.count)
+            scalars += scalarCount(in: bytes, start..<end)
+            checkpoints.append(scalars)
+            start = end
+        }
+        return checkpoints
+    }
+
+    /// The number of Unicode scalars that start in `range` of valid UTF-8 (every byte but a continuation byte).
+    private static func scalarCount(in bytes: [UInt8], _ range: Range<Int>) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var count = 0
+            for index in range where buffer[index] & 0xC0 != 0x80 { count += 1 }
+            return count
+        }
+    }
+
+    /// Unicode scalars in the content before `offset`; only for files that have checkpoints.
+    private func scalarCount(before offset: Int) -> Int {
+        let block = offset / Self.checkpointStride
+        return scalarCheckpoints[block] + Self.scalarCount(in: bytes, (block * Self.checkpointStride)..<offset)
     }
 
     private static func lineNumber(ofByte offset: Int, in content: ArraySlice<UInt8>) -> Int {
@@ -70,7 +110,11 @@ public struct SourceFile: Sendable {
             let middle = (low + high + 1) / 2
             if lineStarts[middle] <= clamped { low = middle } else { high = middle - 1 }
         }
-        let column = bytes[lineStarts[low]..<clamped].reduce(1) { Self.isContinuationByte($1) ? $0 : $0 + 1 }
+        let lineStart = lineStarts[low]
+        let column =
+            clamped - lineStart <= Self.checkpointStride
+            ? 1 + Self.scalarCount(in: bytes, lineStart..<clamped)
+            : 1 + scalarCount(before: clamped) - scalarCount(before: lineStart)
         return Location(line: low + 1, column: column, offset: clamped)
     }
 
