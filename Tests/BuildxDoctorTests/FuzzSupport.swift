@@ -457,33 +457,16 @@ struct WorkflowGenerator {
 /// still fails it; the regression tests in FuzzTests.swift fail once a fix lands, as a reminder to drop the
 /// `withKnownIssue` around them.
 enum KnownFuzzIssue {
-    static let streamEndMark =
-        "YAMLDocument: libyaml's stream-end mark stands on a line of its own past a file that does not end with a "
-        + "line break, so a yaml-syntax finding there names line lineCount + 1"
     static let fieldColumnsAcrossBreaks =
         "BuildInvocation.exactSpan: a cache field's line and column are counted from the entry's first line as if "
         + "only LF ended a line; after a CR, NEL, U+2028 or U+2029 inside the entry both are wrong"
-    static let renameWritesMaskedValue =
-        "CacheAttributeUnknown: the rename fix writes the masked value back, so each ${{ … }} in the field becomes x's"
     static let fieldSpansQuadratic =
         "BuildInvocation.exactSpan: each field's column is counted from the start of its cache entry, so an entry "
         + "of n attributes costs n² (4,000 attributes: 1.1 s in release, 16,000: 12.8 s)"
-    static let maskedRangesQuadratic =
-        "MaskedText.unknownRanges/isUnknown: every byte range is tested against every expression, so a value of n "
-        + "expressions costs n² (16,000 expressions: 2.6 s in release)"
     static let reportsWalkWholeLines =
         "SARIFReporter.lineHash (filters the whole line) and TextReporter's excerpt (converts the whole line to "
         + "scalars) do work proportional to the line for every finding: a workflow written on one line with n "
         + "findings costs n² to report (2,000 builds on one 130 KB line: SARIF 58 s, text 19 s in release)"
-    static let setupForDockerBuild =
-        "DockerDriverCause: a `docker build` in a run: step gets the fix \"add docker/setup-buildx-action before the "
-        + "build\", which `docker build` does not use; each fix pass adds another setup step and the finding stays"
-    static let mergeKeyFirstCrash =
-        "GitHubActionsFrontend.step: a step whose first key comes from a `<<` merge has its span end (the anchor's "
-        + "first key) before its start, and building the range traps (\"Range requires lowerBound <= upperBound\")"
-    static let grantOverwritesExpression =
-        "RegistryPushPermissionMissing: the fix \"grant packages: write\" replaces a permission level written as an "
-        + "expression (`packages: ${{ x }} write`), which is unknown rather than missing"
     static let renamesOneDuplicatePerPass =
         "CacheAttributeUnknown: of an attribute misspelt several times in one entry only the first is reported, so "
         + "each fix pass renames one and `fix` stops after four passes with more left"
@@ -612,13 +595,11 @@ enum FuzzOracle {
             for (name, location) in [("start", span.start), ("end", span.end)] {
                 let expected = file.location(ofByte: location.offset)
                 guard expected != location else { continue }
-                let isStreamEnd =
-                    diagnostic.rule == "yaml-syntax" && location.offset == file.bytes.count && location.line == file.lineCount + 1
                 let lineStart = file.byteRange(ofLine: location.line).lowerBound
                 let brokenByOtherBreak =
                     expected.line > location.line && lineStart < location.offset
                     && !file.bytes[lineStart..<location.offset].contains(UInt8(ascii: "\n"))
-                let known = isStreamEnd ? KnownFuzzIssue.streamEndMark : brokenByOtherBreak ? KnownFuzzIssue.fieldColumnsAcrossBreaks : nil
+                let known = brokenByOtherBreak ? KnownFuzzIssue.fieldColumnsAcrossBreaks : nil
                 if !(1...file.lineCount).contains(location.line) {
                     problems.append(Problem("\(label): \(name) line \(location.line) outside 1…\(file.lineCount)", knownIssue: known))
                 } else {
@@ -661,13 +642,7 @@ enum FuzzOracle {
         guard let after = try? SourceFile(path: file.path, data: bytes) else { return [Problem("\(label): the result is not UTF-8 text")] }
         var problems: [Problem] = []
         if let lost = lostExpressions(from: file.bytes, to: bytes) {
-            let known: String? =
-                switch diagnostic.rule {
-                case "cache-attribute-unknown": KnownFuzzIssue.renameWritesMaskedValue
-                case "registry-push-permission-missing": KnownFuzzIssue.grantOverwritesExpression
-                default: nil
-                }
-            problems.append(Problem("\(label): loses the expression \(lost)", knownIssue: known))
+            problems.append(Problem("\(label): loses the expression \(lost)"))
         }
         guard isYAML(kind) else { return problems }
         guard let root = try? YAMLDocument.parse(after) else {
@@ -697,22 +672,16 @@ enum FuzzOracle {
             return
         }
         if let lost = lostExpressions(from: file.bytes, to: fixed.fixed) {
-            let known =
-                fixed.applied.contains { $0.summary.hasPrefix("rename `") } ? KnownFuzzIssue.renameWritesMaskedValue
-                : fixed.applied.contains { $0.summary.hasPrefix("grant `packages") } ? KnownFuzzIssue.grantOverwritesExpression : nil
-            verdict.problems.append(Problem("fix loses the expression \(lost)", knownIssue: known))
+            verdict.problems.append(Problem("fix loses the expression \(lost)"))
         }
         verdict.problems += spanProblems(fixed.remaining, in: after).map { Problem("after fix: \($0.text)", knownIssue: $0.knownIssue) }
         let again = Fixer().fix(after)
         if again.changed {
-            let addsSetup = again.applied.allSatisfy { $0.summary.hasPrefix("add `docker/setup-buildx-action`") }
-            let runsDockerBuild = String(decoding: file.bytes, as: UTF8.self).contains("docker build")
             let renamesAgain = again.applied.allSatisfy { $0.summary.hasPrefix("rename `") } && fixed.applied.count >= 4
             verdict.problems.append(
                 Problem(
                     "fixing twice is not idempotent: the second run applied \(again.applied.map(\.summary))",
-                    knownIssue: addsSetup && runsDockerBuild
-                        ? KnownFuzzIssue.setupForDockerBuild : renamesAgain ? KnownFuzzIssue.renamesOneDuplicatePerPass : nil))
+                    knownIssue: renamesAgain ? KnownFuzzIssue.renamesOneDuplicatePerPass : nil))
         }
     }
 

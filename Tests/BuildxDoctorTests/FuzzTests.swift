@@ -269,7 +269,7 @@ struct EdgeCase: Sendable, CustomTestStringConvertible {
                 name: "1,500 expressions in one value",
                 text: workflowHead + "      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=gha,scope="
                     + String(repeating: "${{ a }}", count: 1_500) + "\n"),
-            findings: 1, first: "cache-export-unsupported-by-driver 8:21", knownSlowness: KnownFuzzIssue.maskedRangesQuadratic),
+            findings: 1, first: "cache-export-unsupported-by-driver 8:21"),
         EdgeCase(
             input: FuzzInput(
                 name: "an unterminated expression before 1 MB",
@@ -448,9 +448,7 @@ struct FuzzRegressionTests {
             + "          password: ${{ secrets.GITHUB_TOKEN }}\n"
             + "      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:1\n"
         let fixed = String(decoding: Fixer().fix(SourceFile(path: ".github/workflows/ci.yml", text: text)).fixed, as: UTF8.self)
-        withKnownIssue(Comment(rawValue: KnownFuzzIssue.grantOverwritesExpression)) {
-            #expect(fixed.contains("${{ x }}"), "\(fixed)")
-        }
+        #expect(fixed.contains("${{ x }}"), "\(fixed)")
     }
 
     /// An attribute misspelt in several places of one entry: one `fix` run renames every one.
@@ -468,9 +466,7 @@ struct FuzzRegressionTests {
     @Test func anErrorAtTheEndOfTheFileIsOnItsLastLine() {
         let (file, _, diagnostics) = findings("on: push\njo")
         #expect(diagnostics.map(\.rule) == ["yaml-syntax"])
-        withKnownIssue(Comment(rawValue: KnownFuzzIssue.streamEndMark)) {
-            #expect(diagnostics.first?.span.start == file.location(ofByte: 11))
-        }
+        #expect(diagnostics.first?.span.start == file.location(ofByte: 11))
     }
 
     /// After a U+2028 inside a quoted cache entry, a field's line and column are counted as if it were on the
@@ -494,10 +490,8 @@ struct FuzzRegressionTests {
             + "          cache-from: type=local,src=${{ runner.temp }}/.buildx-cache\n"
             + "          cache-to: type=local,test=${{ runner.temp }}/.buildx-cache-new,mode=max\n"
         let fixed = String(decoding: Fixer().fix(SourceFile(path: ".github/workflows/ci.yml", text: text)).fixed, as: UTF8.self)
-        withKnownIssue(Comment(rawValue: KnownFuzzIssue.renameWritesMaskedValue)) {
-            #expect(fixed.contains("cache-to: type=local,dest=${{ runner.temp }}/.buildx-cache-new,mode=max"), "\(fixed)")
-            #expect(!fixed.contains("xxxx"), "\(fixed)")
-        }
+        #expect(fixed.contains("cache-to: type=local,dest=${{ runner.temp }}/.buildx-cache-new,mode=max"), "\(fixed)")
+        #expect(!fixed.contains("xxxx"), "\(fixed)")
     }
 
     /// `docker build` in a run: step: a fix that adds setup-buildx-action does not help it, and must not be
@@ -505,11 +499,9 @@ struct FuzzRegressionTests {
     @Test func fixingADockerBuildTwiceChangesNothing() {
         let text = head + "      - uses: docker/setup-buildx-action@v3\n      - run: docker build --cache-to type=local,dest=/tmp/c .\n"
         let once = Fixer().fix(SourceFile(path: ".github/workflows/ci.yml", text: text))
-        withKnownIssue(Comment(rawValue: KnownFuzzIssue.setupForDockerBuild)) {
-            #expect(once.applied.isEmpty, "\(once.applied.map(\.summary))")
-            let twice = Fixer().fix(SourceFile(path: ".github/workflows/ci.yml", text: String(decoding: once.fixed, as: UTF8.self)))
-            #expect(!twice.changed)
-        }
+        #expect(once.applied.isEmpty, "\(once.applied.map(\.summary))")
+        let twice = Fixer().fix(SourceFile(path: ".github/workflows/ci.yml", text: String(decoding: once.fixed, as: UTF8.self)))
+        #expect(!twice.changed)
     }
 
     // MARK: Through the command line
@@ -524,9 +516,7 @@ struct FuzzRegressionTests {
         let path = folder.appendingPathComponent("ci.yml")
         try (head + "      - &s {uses: docker/build-push-action@v6, with: {cache-to: type=gha}}\n      - <<: *s\n").write(to: path, atomically: true, encoding: .utf8)
         let result = try run(["check", "--format", "json", path.path])
-        withKnownIssue(Comment(rawValue: KnownFuzzIssue.mergeKeyFirstCrash)) {
-            #expect(result.status == 1, "\(result.stderr.prefix(300))")
-        }
+        #expect(result.status == 1, "\(result.stderr.prefix(300))")
     }
 
     @Test func aWorkflowWithLoneCarriageReturnsInSARIF() throws {

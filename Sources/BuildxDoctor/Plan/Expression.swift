@@ -48,7 +48,16 @@ public struct MaskedText: Sendable, Equatable {
 
     /// Whether `range` (UTF-8 offsets into `text`) touches an expression.
     public func isUnknown(_ range: Range<Int>) -> Bool {
-        unknown.contains { $0.overlaps(range) || (range.isEmpty && $0.contains(range.lowerBound)) }
+        // `unknown` is sorted and disjoint: find the first range that ends after `range` starts.
+        var low = 0
+        var high = unknown.count
+        while low < high {
+            let middle = (low + high) / 2
+            if unknown[middle].upperBound <= range.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        guard low < unknown.count else { return false }
+        let candidate = unknown[low]
+        return candidate.overlaps(range) || (range.isEmpty && candidate.contains(range.lowerBound))
     }
 
     /// The expressions' ranges moved into `derived`, a text made from `range` of this one by dropping

@@ -56,7 +56,8 @@ struct CacheAttributeUnknown: Rule {
                     let suggestion = otherDirection ? nil : Self.nearest(field.key, in: backend, direction: entry.direction)
                     // A clear typo is renamed; a key of the other direction might be meant for the other list.
                     let fix = suggestion.flatMap { name in
-                        entry.replacing(field, with: "\(name)=\(field.value)").map {
+                        // The value as written: `field.value` has placeholders where expressions stand.
+                        entry.writtenValue(of: field).flatMap { entry.replacing(field, with: "\(name)=\($0)") }.map {
                             Fix(summary: "rename \(Quoted.code(field.key)) to `\(name)`", edits: [$0])
                         }
                     }

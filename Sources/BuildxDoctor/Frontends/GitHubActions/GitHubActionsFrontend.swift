@@ -188,7 +188,9 @@ private struct Reader {
     }
 
     private func step(_ mapping: YAMLMapping, index: Int, inheritedEnv: [String: String]) -> Step {
-        let span = file.span(mapping.start.offset..<(mapping.entries.first?.key.valueSpan(in: file).end.offset ?? mapping.start.offset))
+        // The step's first key as written here; a key merged in with `<<` stands elsewhere in the file.
+        let firstKeyEnd = mapping.entries.first?.key.valueSpan(in: file).end.offset ?? mapping.start.offset
+        let span = file.span(mapping.start.offset..<max(mapping.start.offset, firstKeyEnd))
         let writtenCondition = mapping["if"]?.scalar.flatMap { scalar -> WrittenText? in
             let span = scalar.valueSpan(in: file)
             guard span.start.line == span.end.line, scalar.style != .literal, scalar.style != .folded else { return nil }

@@ -16,6 +16,8 @@ struct DockerDriverCause {
         /// A step that installed a Docker Engine, whose own builder became current; with the setup step
         /// before it whose builder it displaced, if any.
         case installedEngine(Step, displaced: Step?)
+        /// `docker build`, which uses the engine's own builder whatever builder is current.
+        case plainDockerBuild
     }
 
     private let kind: Kind
@@ -30,7 +32,9 @@ struct DockerDriverCause {
         self.job = job
         self.plan = plan
         let creators = job.builderSetups
-        if case .installedEngine(let index)? = build.builder.builder?.origin, let installer = job.step(at: index) {
+        if case .engineDefault = build.selection {
+            kind = .plainDockerBuild
+        } else if case .installedEngine(let index)? = build.builder.builder?.origin, let installer = job.step(at: index) {
             kind = .installedEngine(installer, displaced: creators.last { $0.index < index && $0.makesBuilderCurrent })
         } else if case .step(let index)? = build.builder.builder?.origin, let creator = job.step(at: index) {
             kind = .dockerDriverSetup(creator)
@@ -54,6 +58,8 @@ struct DockerDriverCause {
 
     var reason: String {
         switch kind {
+        case .plainDockerBuild:
+            "`docker build` builds on the Docker Engine's own builder whatever builder is current (only `docker buildx build` and `--builder` use another)"
         case .dockerDriverSetup(let creator):
             "the builder set up at line \(creator.span.start.line) uses the `docker` driver, which creates no BuildKit builder"
         case .unusedSetup(let setup):
@@ -72,6 +78,7 @@ struct DockerDriverCause {
 
     var help: String {
         switch kind {
+        case .plainDockerBuild: "write `docker buildx build` (it uses the current builder), or add `--builder <name>`"
         case .dockerDriverSetup(let creator):
             creator.action == nil
                 ? "remove `--driver docker` from that command (the default driver is `docker-container`)"
@@ -96,6 +103,9 @@ struct DockerDriverCause {
         guard plan.kind.isGitHubActions else { return nil }
         let file = plan.file
         switch kind {
+        case .plainDockerBuild:
+            // A setup step would not change the builder `docker build` uses.
+            return nil
         case .dockerDriverSetup(let creator):
             guard let driver = creator.inputs.first(where: { $0.text == "driver" }), !creator.inputsInFlowStyle else { return nil }
             var lines = driver.span.start.line...driver.span.start.line
