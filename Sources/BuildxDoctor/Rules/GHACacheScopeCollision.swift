@@ -188,18 +188,26 @@ struct GHACacheScopeCollision: Rule {
             }
         }
         var diagnostics: [Diagnostic] = []
-        for (index, export) in exports.enumerated() {
+        let usage = NameUsage(exports)
+        // Earlier exports by scope text, one per kind of build: an export that makes the same image as one
+        // already kept adds nothing to compare with, so a thousand identical builds cost one comparison each.
+        var earlierByScope: [String: [Export]] = [:]
+        for export in exports {
             if let finding = matrixCollision(export, among: exports) {
                 diagnostics.append(finding)
                 continue
             }
-            let earlier = exports[..<index].first { other in
+            let kept = earlierByScope[export.scope] ?? []
+            let earlier = kept.first { other in
                 other.build.span != export.build.span && Self.sameScope(other, export)
                     && Self.compare(export, other, ignoringTarget: false) == .different
             }
+            if !kept.contains(where: { Self.sameScope($0, export) && Self.compare(export, $0, ignoringTarget: false) == .same }) {
+                earlierByScope[export.scope, default: []].append(export)
+            }
             guard let earlier else { continue }
             let fix = Self.imageName(of: export.build.identity).flatMap { name in
-                Self.isUnused(name, by: export, among: exports) ? scopeFix(export.build, suffix: name) : nil
+                usage.isUnused(name, by: export) ? scopeFix(export.build, suffix: name) : nil
             }
             // Two targets of one Dockerfile share stages: a `mode=max` export keeps every stage of its own
             // target, so only what the other target alone uses is lost.
@@ -425,9 +433,30 @@ struct GHACacheScopeCollision: Rule {
     /// Whether `name` is free to tell this build's scope apart: no other export's scope contains it and
     /// no other build's image has the same name.
     private static func isUnused(_ name: String, by export: Export, among exports: [Export]) -> Bool {
-        !exports.contains { other in
-            other.build.span != export.build.span
-                && (other.scope.containsText(name) || imageName(of: other.build.identity) == name)
+        NameUsage(exports).isUnused(name, by: export)
+    }
+
+    /// Which scopes and image names the exports use, counted once, so that asking whether a name is free
+    /// for every finding does not scan every export again.
+    private struct NameUsage {
+        private var buildsByScope: [String: Set<Span>] = [:]
+        private var buildsByImageName: [String: Set<Span>] = [:]
+
+        init(_ exports: [Export]) {
+            for export in exports {
+                buildsByScope[export.scope, default: []].insert(export.build.span)
+                if let name = imageName(of: export.build.identity) { buildsByImageName[name, default: []].insert(export.build.span) }
+            }
+        }
+
+        /// Whether no other build's scope contains `name` and no other build is named so.
+        func isUnused(_ name: String, by export: Export) -> Bool {
+            func others(_ builds: Set<Span>?) -> Bool {
+                guard let builds else { return false }
+                return builds.count > (builds.contains(export.build.span) ? 1 : 0)
+            }
+            if others(buildsByImageName[name]) { return false }
+            return !buildsByScope.contains { scope, builds in scope.containsText(name) && others(builds) }
         }
     }
 
