@@ -79,7 +79,7 @@ struct Explain: ParsableCommand {
         }
         var report = LogReport(merging: merged)
         let configuration = [workflow, repo].compactMap { $0 }
-        if !configuration.isEmpty { report = report.correlated(with: Checker().check(paths: configuration)) }
+        if !configuration.isEmpty { report = report.correlated(with: Checker(relativePaths: true).check(paths: configuration)) }
         let output = format == .json ? ExplanationReporter.json(report) : ExplanationReporter.text(report)
         try standardOutput(output)
         if !report.recognizesSomething { throw ExitCode(1) }

@@ -562,6 +562,14 @@ struct ConfigurationCommandLineTests {
         #expect(lines[2] == "buildx-doctor: 2 errors, 0 warnings, 0 info in 1 file")
     }
 
+    @Test func explainNamesTheCauseWithoutALeadingDotSlash() throws {
+        let repo = try repository([".github/workflows/build.yml": exportingWorkflow()])
+        defer { try? FileManager.default.removeItem(at: repo) }
+        let log = "ERROR: failed to build: Cache export is not supported for the docker driver.\n"
+        let result = try run(["explain", "-", "--repo", "."], in: repo, input: log)
+        #expect(result.stdout.contains("caused by .github/workflows/build.yml:"), "\(result.stdout)")
+    }
+
     @Test func aBaselineReportsOnlyNewFindingsFromAnyFolder() throws {
         let repo = try repository([".github/workflows/build.yml": exportingWorkflow()])
         defer { try? FileManager.default.removeItem(at: repo) }
