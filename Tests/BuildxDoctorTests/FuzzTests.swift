@@ -451,6 +451,22 @@ struct FuzzRegressionTests {
         #expect(fixed.contains("${{ x }}"), "\(fixed)")
     }
 
+    /// `driver: docker` written as a block scalar: removing the input removes its value's lines too.
+    @Test func removingADriverWrittenAsABlockScalarKeepsTheFileValid() throws {
+        let text = head + "      - uses: docker/setup-buildx-action@v3\n        with:\n          driver: |-\n            docker\n          version: latest\n"
+            + "      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=gha\n"
+        let file = SourceFile(path: ".github/workflows/ci.yml", text: text)
+        guard case .checked(_, _, let diagnostics) = Checker().check(file), let fix = diagnostics.compactMap(\.fix).first else {
+            Issue.record("no fix offered")
+            return
+        }
+        #expect(fix.summary == "remove `driver: docker` from the setup step")
+        let fixed = String(decoding: FixApplier.apply([fix], to: file.bytes).bytes, as: UTF8.self)
+        withKnownIssue(Comment(rawValue: KnownFuzzIssue.driverRemovalLeavesBlockScalar)) {
+            #expect(fixed == text.replacingOccurrences(of: "          driver: |-\n            docker\n", with: ""), "\(fixed)")
+        }
+    }
+
     /// An attribute misspelt in several places of one entry: one `fix` run renames every one.
     @Test func everyMisspeltDuplicateIsRenamedInOneRun() {
         let entry = "type=registry,ref=ghcr.io/acme/app:cache,ignore-errors=true"
