@@ -463,9 +463,6 @@ struct WorkflowGenerator {
 /// still fails it; the regression tests in FuzzTests.swift fail once a fix lands, as a reminder to drop the
 /// `withKnownIssue` around them.
 enum KnownFuzzIssue {
-    static let fieldColumnsAcrossBreaks =
-        "BuildInvocation.exactSpan: a cache field's line and column are counted from the entry's first line as if "
-        + "only LF ended a line; after a CR, NEL, U+2028 or U+2029 inside the entry both are wrong"
     static let fieldSpansQuadratic =
         "BuildInvocation.exactSpan: each field's column is counted from the start of its cache entry, so an entry "
         + "of n attributes costs n² (4,000 attributes: 1.1 s in release, 16,000: 12.8 s)"
@@ -604,18 +601,11 @@ enum FuzzOracle {
             for (name, location) in [("start", span.start), ("end", span.end)] {
                 let expected = file.location(ofByte: location.offset)
                 guard expected != location else { continue }
-                let lineStart = file.byteRange(ofLine: location.line).lowerBound
-                let brokenByOtherBreak =
-                    expected.line > location.line && lineStart < location.offset
-                    && !file.bytes[lineStart..<location.offset].contains(UInt8(ascii: "\n"))
-                let known = brokenByOtherBreak ? KnownFuzzIssue.fieldColumnsAcrossBreaks : nil
                 if !(1...file.lineCount).contains(location.line) {
-                    problems.append(Problem("\(label): \(name) line \(location.line) outside 1…\(file.lineCount)", knownIssue: known))
+                    problems.append(Problem("\(label): \(name) line \(location.line) outside 1…\(file.lineCount)"))
                 } else {
                     problems.append(
-                        Problem(
-                            "\(label): \(name) is \(location.line):\(location.column), the line table says \(expected.line):\(expected.column)",
-                            knownIssue: known))
+                        Problem("\(label): \(name) is \(location.line):\(location.column), the line table says \(expected.line):\(expected.column)"))
                 }
             }
             for edit in diagnostic.fix?.edits ?? [] where edit.range.lowerBound < 0 || edit.range.upperBound > file.bytes.count {
@@ -655,10 +645,8 @@ enum FuzzOracle {
         }
         guard isYAML(kind) else { return problems }
         guard let root = try? YAMLDocument.parse(after) else {
-            // Renaming a field that holds a CR, NEL, U+2028 or U+2029 joins two lines: the field was taken for one line.
-            let acrossBreak = diagnostic.rule == "cache-attribute-unknown" && fix.summary.unicodeScalars.contains { "\r\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0) }
             let driverRemoval = fix.summary == "remove `driver: docker` from the setup step"
-            let known = acrossBreak ? KnownFuzzIssue.fieldColumnsAcrossBreaks : driverRemoval ? KnownFuzzIssue.driverRemovalLeavesBlockScalar : nil
+            let known = driverRemoval ? KnownFuzzIssue.driverRemovalLeavesBlockScalar : nil
             return problems + [Problem("\(label): the result is not valid YAML", knownIssue: known)]
         }
         var lost = keyPaths(try? YAMLDocument.parse(file))
@@ -704,7 +692,8 @@ enum FuzzOracle {
         return counts.items.first
     }
 
-    /// Every `${{ … }}` in `bytes`, as written.
+    /// Every `${{ … }}` in `bytes` that stays on one line, as written (a `${{` without `}}` on its line
+    /// is no expression a fix could keep or lose).
     static func expressions(in bytes: [UInt8]) -> [String] {
         var found: [String] = []
         var index = 0
@@ -714,8 +703,15 @@ enum FuzzOracle {
                 continue
             }
             var end = index + 3
-            while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "}") && bytes[end + 1] == UInt8(ascii: "}")) { end += 1 }
-            guard end + 1 < bytes.count else { break }
+            while end + 1 < bytes.count, bytes[end] != UInt8(ascii: "\n"), bytes[end] != UInt8(ascii: "\r"),
+                !(bytes[end] == UInt8(ascii: "}") && bytes[end + 1] == UInt8(ascii: "}"))
+            {
+                end += 1
+            }
+            guard end + 1 < bytes.count, bytes[end] == UInt8(ascii: "}") else {
+                index = end
+                continue
+            }
             found.append(String(decoding: bytes[index..<(end + 2)], as: UTF8.self))
             index = end + 2
         }
