@@ -193,7 +193,7 @@ struct GHACacheScopeCollision: Rule {
         // already kept adds nothing to compare with, so a thousand identical builds cost one comparison each.
         var earlierByScope: [String: [Export]] = [:]
         for export in exports {
-            if let finding = matrixCollision(export, among: exports) {
+            if let finding = matrixCollision(export, among: exports, usage: usage) {
                 diagnostics.append(finding)
                 continue
             }
@@ -227,7 +227,7 @@ struct GHACacheScopeCollision: Rule {
     }
 
     /// The matrix combinations of one build that make different images but share the scope.
-    private func matrixCollision(_ export: Export, among exports: [Export]) -> Diagnostic? {
+    private func matrixCollision(_ export: Export, among exports: [Export], usage: NameUsage) -> Diagnostic? {
         guard let matrix = export.job.matrix else { return nil }
         let identity = export.build.identity
         var identityKeys = Set(identity.texts.flatMap(Self.matrixKeys))
@@ -254,12 +254,12 @@ struct GHACacheScopeCollision: Rule {
         return description.diagnostic(
             "the combinations of the matrix build different images\(names.isEmpty ? "" : " (they differ in \(names))") but all export to the GitHub Actions cache scope \(Quoted.code(export.scope)), so each overwrites the others' cache",
             at: export.entry.span, help: "add a scope that varies with the matrix, e.g. `scope=${{ matrix.<key> }}`, to cache-from and cache-to",
-            fix: matrixFix(export, varying: varying, among: exports))
+            fix: matrixFix(export, varying: varying, among: exports, usage: usage))
     }
 
     /// A scope suffix made of the varying matrix keys — prefixed with the image's name when another build
     /// of the job writes the same scope, since equal text is the same scope there.
-    private func matrixFix(_ export: Export, varying: [String], among exports: [Export]) -> Fix? {
+    private func matrixFix(_ export: Export, varying: [String], among exports: [Export], usage: NameUsage) -> Fix? {
         let scalarKeys = varying.filter { key in
             export.job.matrix?.combinations?.allSatisfy { !($0[key]?.hasPrefix("[") ?? false) && !($0[key]?.hasPrefix("{") ?? false) } ?? true
         }
@@ -271,7 +271,7 @@ struct GHACacheScopeCollision: Rule {
             other.job.id == export.job.id && other.build.span != export.build.span && other.scope == export.scope
         }
         if sharesScope {
-            guard let name = Self.imageName(of: export.build.identity), Self.isUnused(name, by: export, among: exports) else { return nil }
+            guard let name = Self.imageName(of: export.build.identity), usage.isUnused(name, by: export) else { return nil }
             suffix = name + "-" + suffix
         }
         return scopeFix(export.build, suffix: suffix)
@@ -432,10 +432,6 @@ struct GHACacheScopeCollision: Rule {
 
     /// Whether `name` is free to tell this build's scope apart: no other export's scope contains it and
     /// no other build's image has the same name.
-    private static func isUnused(_ name: String, by export: Export, among exports: [Export]) -> Bool {
-        NameUsage(exports).isUnused(name, by: export)
-    }
-
     /// Which scopes and image names the exports use, counted once, so that asking whether a name is free
     /// for every finding does not scan every export again.
     private struct NameUsage {
