@@ -470,9 +470,6 @@ enum KnownFuzzIssue {
         "SARIFReporter.lineHash (filters the whole line) and TextReporter's excerpt (converts the whole line to "
         + "scalars) do work proportional to the line for every finding: a workflow written on one line with n "
         + "findings costs n² to report (2,000 builds on one 130 KB line: SARIF 58 s, text 19 s in release)"
-    static let renamesOneDuplicatePerPass =
-        "CacheAttributeUnknown: of an attribute misspelt several times in one entry only the first is reported, so "
-        + "each fix pass renames one and `fix` stops after four passes with more left"
     static let driverRemovalLeavesBlockScalar =
         "DockerDriverCause: \"remove driver: docker\" removes the key's line only, so a value written as a block "
         + "scalar (`driver: |-` with `docker` on the next line) is left behind and the file no longer parses"
@@ -676,11 +673,7 @@ enum FuzzOracle {
         verdict.problems += spanProblems(fixed.remaining, in: after).map { Problem("after fix: \($0.text)", knownIssue: $0.knownIssue) }
         let again = Fixer().fix(after)
         if again.changed {
-            let renamesAgain = again.applied.allSatisfy { $0.summary.hasPrefix("rename `") } && fixed.applied.count >= 4
-            verdict.problems.append(
-                Problem(
-                    "fixing twice is not idempotent: the second run applied \(again.applied.map(\.summary))",
-                    knownIssue: renamesAgain ? KnownFuzzIssue.renamesOneDuplicatePerPass : nil))
+            verdict.problems.append(Problem("fixing twice is not idempotent: the second run applied \(again.applied.map(\.summary))"))
         }
     }
 

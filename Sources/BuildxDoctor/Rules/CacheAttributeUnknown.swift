@@ -55,11 +55,15 @@ struct CacheAttributeUnknown: Rule {
                         : "the `\(backend.rawValue)` backend has no \(Quoted.code(field.key)) attribute"
                     let suggestion = otherDirection ? nil : Self.nearest(field.key, in: backend, direction: entry.direction)
                     // A clear typo is renamed; a key of the other direction might be meant for the other list.
-                    let fix = suggestion.flatMap { name in
-                        // The value as written: `field.value` has placeholders where expressions stand.
-                        entry.writtenValue(of: field).flatMap { entry.replacing(field, with: "\(name)=\($0)") }.map {
-                            Fix(summary: "rename \(Quoted.code(field.key)) to `\(name)`", edits: [$0])
+                    // buildx keeps the last of repeated keys, so every spelling of the key is renamed at once
+                    // (all or none), and one finding stands for them all.
+                    let fix = suggestion.flatMap { name -> Fix? in
+                        let edits = spec.fields.filter { $0.key == field.key }.map { repeated in
+                            // The value as written: `field.value` has placeholders where expressions stand.
+                            entry.writtenValue(of: repeated).flatMap { entry.replacing(repeated, with: "\(name)=\($0)") }
                         }
+                        guard !edits.contains(where: { $0 == nil }) else { return nil }
+                        return Fix(summary: "rename \(Quoted.code(field.key)) to `\(name)`", edits: edits.compactMap { $0 })
                     }
                     // An attribute of the other direction is harmless noise; a name the backend never reads is a slip.
                     return description.diagnostic(
