@@ -20,7 +20,15 @@ struct CircleCIFrontend: Frontend {
         guard Self.isConfiguration(input.yaml), let top = input.yaml?.mapping, let jobs = top["jobs"]?.mapping else { return nil }
         let file = input.file
         let reader = Reader(top: top, file: file, loader: input.repository)
-        return BuildPlan(file: file, kind: .circleCI, jobs: jobs.entries.compactMap { reader.job($0) })
+        let planned = jobs.entries.compactMap { reader.job($0) }
+        // `setup_remote_docker` hands the job its engine through `DOCKER_HOST` with TLS certificates in the
+        // environment, where buildx wants a context to create a builder on (see `CommandEditor.tlsJobs`).
+        let remote = planned.filter { job in
+            if case .remoteDocker = job.host { return true }
+            return false
+        }
+        let editor = CommandEditor(layout: .circleCIRuns(jobs.entries.flatMap(reader.scripts(ofJob:))), tlsJobs: Set(remote.map(\.id)))
+        return BuildPlan(file: file, kind: .circleCI, jobs: planned, editor: editor)
     }
 
     private struct Reader {
@@ -35,6 +43,14 @@ struct CircleCIFrontend: Frontend {
             return CommandJobReader(file: file, loader: loader).job(
                 id: name, span: entry.key.valueSpan(in: file), host: host(of: job, pieces: pieces), place: "job `\(name)`",
                 pieces: pieces.map(\.piece), variables: [:], unknownBuilderReason: nil)
+        }
+
+        /// The scripts of a job's `run` steps, reusable commands expanded.
+        func scripts(ofJob entry: YAMLMapping.Entry) -> [YAMLScalar] {
+            steps(entry.value.mapping?["steps"], depth: 0).compactMap { piece in
+                if case .script(let scalar) = piece.piece { return scalar }
+                return nil
+            }
         }
 
         private struct Piece {
