@@ -21,8 +21,10 @@ struct CircleCIFrontend: Frontend {
         let file = input.file
         let reader = Reader(top: top, file: file, loader: input.repository)
         let planned = jobs.entries.compactMap { reader.job($0) }
-        // `setup_remote_docker` hands the job its engine through `DOCKER_HOST` with TLS certificates in the
-        // environment, where buildx wants a context to create a builder on (see `CommandEditor.tlsJobs`).
+        // `setup_remote_docker` hands the job its engine through the environment, over TCP with TLS (it prints
+        // `DOCKER_TLS_VERIFY=1`, `DOCKER_HOST=tcp://…:2376`, `DOCKER_CERT_PATH=…`, as quoted in
+        // https://github.com/lando/lando/issues/647), where buildx wants a context to create a builder on
+        // (see `CommandEditor.tlsJobs`). A context works as well where the engine turns out to be local.
         let remote = planned.filter { job in
             if case .remoteDocker = job.host { return true }
             return false

@@ -155,10 +155,10 @@ private struct Pipeline {
     /// The command lines of a job's scripts, in the order they run.
     func scripts(ofJob name: String) -> [YAMLScalar] { scripts(of: effectiveKeys(of: name)) }
 
-    /// Whether the job's Docker CLI reaches its engine over TCP with TLS taken from the environment. The
-    /// `docker` images set `DOCKER_TLS_CERTDIR=/certs`, and with the `docker:dind` service the client then
-    /// talks TLS to `tcp://docker:2376` (https://docs.gitlab.com/ci/docker/using_docker_build/, "Docker-in-Docker
-    /// with TLS enabled"); `DOCKER_TLS_CERTDIR: ""` or a `:2375` `DOCKER_HOST` turns TLS off.
+    /// Whether the job's Docker CLI reaches its engine over TCP with TLS taken from the environment. With the
+    /// `docker:dind` service TLS is the default since Docker 19.03.12 (https://docs.gitlab.com/ci/docker/using_docker_build/,
+    /// "Docker-in-Docker with TLS enabled": the `docker` images' `DOCKER_TLS_CERTDIR`, described at
+    /// https://hub.docker.com/_/docker/#tls); `DOCKER_TLS_CERTDIR: ""` or a `:2375` `DOCKER_HOST` turns it off.
     func reachesEngineOverTLS(_ name: String) -> Bool {
         let keys = effectiveKeys(of: name)
         let variables = jobVariables(keys)
