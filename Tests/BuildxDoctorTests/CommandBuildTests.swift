@@ -133,7 +133,10 @@ struct CommandBuildTests {
         let finding = try #require(diagnostics(text, path: ".gitlab-ci.yml").first { $0.rule == "cache-export-unsupported-by-driver" })
         #expect(finding.message.contains("`docker:24.0.5-dind` service runs Docker 24"))
         #expect(finding.message.contains("no `docker buildx create --use` runs before it in job `build`"))
-        #expect(finding.fix == nil)
+        // The `docker` images talk TLS to the dind service, where buildx wants a context to build on.
+        #expect(
+            finding.fix?.edits
+                == [.insert("    - docker context create tls-environment\n    - docker buildx create --use --driver docker-container tls-environment\n", at: 50)])
     }
 
     @Test func aRunStepBuildGetsTheSetupStepInsertedBeforeTheRunStep() throws {

@@ -86,8 +86,10 @@ struct ConfigurationSites {
 
     mutating func site(of diagnostic: Diagnostic) -> ConfigurationSite? {
         let path = diagnostic.span.path
-        if plans[path] == nil { plans[path] = plan(path) }
-        guard let plan = plans[path] ?? nil else { return nil }
+        // A script or Makefile a job runs is placed by that job's plan, which knows the step that runs it.
+        let planPath = runner(of: path) ?? path
+        if plans[planPath] == nil { plans[planPath] = plan(planPath) }
+        guard let plan = plans[planPath] ?? nil else { return nil }
         let offset = diagnostic.span.start.offset
         let line = diagnostic.span.start.line
         let builds = plan.builds.filter { $0.step.span.path == path }
@@ -98,7 +100,8 @@ struct ConfigurationSites {
                 break
             }
             let outer = step.enclosing ?? step
-            if outer.span.start.line <= line, outer.end.map({ line < $0.line }) ?? (outer.span.start.line == line) {
+            // A CI step ends where the parser's end mark says; a command where its own text ends.
+            if outer.span.start.line <= line, outer.end.map({ line < $0.line }) ?? (line <= outer.span.end.line) {
                 chosen = (step, build, nil)
             }
         }
@@ -107,8 +110,31 @@ struct ConfigurationSites {
         let scriptLine = outer.script?.text.split(separator: "\n").first.map { String($0).trimmingWhitespace() }
         return ConfigurationSite(
             key: "\(path):\(outer.span.start.offset)",
-            stepLabels: [outer.action?.text, outer.name, scriptLine].compactMap { $0 }.filter { !$0.isEmpty },
+            stepLabels: [outer.action?.text, outer.name, scriptLine, echo(of: outer, in: plan)].compactMap { $0 }.filter { !$0.isEmpty },
             entries: chosen.entry.map { [$0] } ?? chosen.build.cacheEntries, platforms: chosen.build.platforms)
+    }
+
+    /// How a runner echoes a command written in the CI file itself (GitLab prints `$ ` and the script
+    /// line): its first line, without a continuation backslash. `nil` for CI steps, and for commands of
+    /// a script the job runs, which the log names by the line that runs the script.
+    private func echo(of step: Step, in plan: BuildPlan) -> String? {
+        guard step.enclosing == nil, step.action == nil, step.script == nil, step.span.path == plan.file.path else { return nil }
+        let lineEnd = plan.file.byteRange(ofLine: step.span.start.line).upperBound
+        let first = plan.file.bytes[step.span.start.offset..<max(step.span.start.offset, min(step.span.end.offset, lineEnd))]
+        var text = String(decoding: first, as: UTF8.self).trimmingWhitespace()
+        if text.hasSuffix("\\") { text = String(text.dropLast()).trimmingWhitespace() }
+        // A folded or escaped scalar's command is placed at the scalar's start (its `>` indicator, say):
+        // text that does not name docker is not the command, and an unknown label contradicts nothing.
+        return text.containsText("docker") ? text : nil
+    }
+
+    /// The checked CI file whose jobs run the script or Makefile at `path`, if one does.
+    private mutating func runner(of path: String) -> String? {
+        for checked in check.files.map(\.path) where checked != path {
+            if plans[checked] == nil { plans[checked] = plan(checked) }
+            if let plan = plans[checked] ?? nil, plan.referencedPaths.contains(path) { return checked }
+        }
+        return nil
     }
 
     private func plan(_ path: String) -> BuildPlan? {

@@ -5,7 +5,8 @@ import Foundation
 /// configuration before naming a line as the cause.
 public struct LogEvidence: Sendable, Equatable {
     /// The GitHub Actions step, as its raw log opens it: `docker/build-push-action@v6` for
-    /// `##[group]Run docker/build-push-action@v6`, or the first line of a `run:` script.
+    /// `##[group]Run docker/build-push-action@v6`, or the first line of a `run:` script; or the script
+    /// line a GitLab runner echoed before running it (`docker buildx build …` for `$ docker buildx build …`).
     public var step: String?
     /// The cache backend (`registry`, `gha`, `local`, `s3`, `azblob`) the failing BuildKit step used.
     public var cacheType: String?
@@ -24,9 +25,10 @@ public struct LogEvidence: Sendable, Equatable {
     /// Follows the log's context lines while it is scanned; only lines holding one of `fragments` (or an
     /// `importing cache manifest from` step) are handed to it, so it costs nothing on ordinary output.
     struct Tracker: Sendable {
-        /// Context lines: a GitHub step's header, BuildKit's cache export steps (whose names come from each
-        /// exporter's `Name()` in `moby/buildkit cache/remotecache/*`), and the build command's platforms.
-        static let fragments = ["##[group]run ", "exporting cache to ", "exporting to github actions cache", "--platform"]
+        /// Context lines: a GitHub step's header, a GitLab script line's echo, BuildKit's cache export steps
+        /// (whose names come from each exporter's `Name()` in `moby/buildkit cache/remotecache/*`), and the
+        /// build command's platforms.
+        static let fragments = ["##[group]run ", "$ ", "exporting cache to ", "exporting to github actions cache", "--platform"]
 
         private var step: String?
         private var platforms: [String]?
@@ -34,10 +36,11 @@ public struct LogEvidence: Sendable, Equatable {
         private var caches: [Substring: (type: String?, ref: String?)] = [:]
 
         mutating func read(_ text: String, progressStep: Substring?) {
-            if text.hasPrefix("Run ") {
-                // A new GitHub step: what the previous one built says nothing about this one.
+            // A new GitHub step, or a GitLab script line (the runner prints each as `$ <line>` before running
+            // it): what the previous one built says nothing about this one.
+            for opening in ["Run ", "$ "] where text.hasPrefix(opening) {
                 self = Tracker()
-                step = String(text.dropFirst(4)).trimmingWhitespace()
+                step = String(text.dropFirst(opening.count)).trimmingWhitespace()
             }
             if let platforms = Self.platforms(in: text) { self.platforms = platforms }
             guard let progressStep, let cache = Self.cache(in: text) else { return }

@@ -20,8 +20,15 @@ public struct BuildPlan: Sendable {
     public let pinsDockerActionsBySHA: Bool
     /// The other files the plan's steps stand in: scripts and Makefiles that jobs run.
     public let referencedPaths: Set<String>
+    /// Makes fixes in the file's own syntax; given by the frontend that read the file.
+    let editor: any PlanEditor
 
     public init(file: SourceFile, kind: FileKind, jobs: [Job], triggers: Set<String> = []) {
+        self.init(file: file, kind: kind, jobs: jobs, triggers: triggers, editor: NoPlanEdits())
+    }
+
+    init(file: SourceFile, kind: FileKind, jobs: [Job], triggers: Set<String> = [], editor: any PlanEditor) {
+        self.editor = editor
         self.file = file
         self.kind = kind
         self.jobs = jobs
@@ -77,6 +84,13 @@ public struct Job: Sendable {
     /// The steps that create a BuildKit builder, in order. Kept once here: the driver rules ask for
     /// each build, and scanning the steps per build would make a long job cost quadratic time.
     public let builderSetups: [Step]
+    /// The steps that log in to a registry, that restore directories from a CI cache, that run a shell
+    /// script, and that build, each in step order. Kept once here: rules ask which of them come before
+    /// or after a build, and scanning every step per build would make a long job cost quadratic time.
+    public let registryLogins: [Step]
+    public let restoringSteps: [Step]
+    public let scriptSteps: [Step]
+    public let buildSteps: [Step]
     /// The first build that runs on the runner's default builder (one setup step before it serves all).
     public let firstBuildOnRunnerDefault: Step?
     /// The position of the first `docker/setup-qemu-action` step.
@@ -100,6 +114,10 @@ public struct Job: Sendable {
         self.matrix = matrix
         self.runsOn = runsOn
         self.builderSetups = steps.filter(\.createsBuilder)
+        self.registryLogins = steps.filter { $0.registryLogin != nil }
+        self.restoringSteps = steps.filter { !$0.restoredPaths.isEmpty }
+        self.scriptSteps = steps.filter { $0.script != nil }
+        self.buildSteps = steps.filter { $0.build != nil }
         self.firstBuildOnRunnerDefault = steps.first { step in
             guard case .runnerDefault? = step.build?.builder.builder?.origin else { return false }
             return true
@@ -108,14 +126,30 @@ public struct Job: Sendable {
         self.place = place ?? (host == .caller ? "this action" : "job `\(id)`")
     }
 
-    /// The step at a 0-based position in the job's `steps:` list (items that are not steps have no `Step`).
-    public func step(at index: Int) -> Step? {
+    /// The steps of `list` (one of the job's step lists) that come before `step`.
+    public func steps(_ list: [Step], before step: Step) -> ArraySlice<Step> {
+        list[..<Self.firstIndex(in: list, notBefore: step.index)]
+    }
+
+    /// The steps of `list` (one of the job's step lists) that come after `step`.
+    public func steps(_ list: [Step], after step: Step) -> ArraySlice<Step> {
+        list[Self.firstIndex(in: list, notBefore: step.index + 1)...]
+    }
+
+    /// The position in `list`, ordered by step index, of the first step at `index` or later.
+    private static func firstIndex(in list: [Step], notBefore index: Int) -> Int {
         var low = 0
-        var high = steps.count
+        var high = list.count
         while low < high {
             let middle = (low + high) / 2
-            if steps[middle].index < index { low = middle + 1 } else { high = middle }
+            if list[middle].index < index { low = middle + 1 } else { high = middle }
         }
+        return low
+    }
+
+    /// The step at a 0-based position in the job's `steps:` list (items that are not steps have no `Step`).
+    public func step(at index: Int) -> Step? {
+        let low = Self.firstIndex(in: steps, notBefore: index)
         return low < steps.count && steps[low].index == index ? steps[low] : nil
     }
 }
@@ -251,12 +285,17 @@ public final class Step: Sendable {
     public let inputsInFlowStyle: Bool
     /// The registry login the step performs, if it logs in.
     public let registryLogin: RegistryLogin?
+    /// Whether the step is a shell command that a command inserted before it would run right before it,
+    /// under the same conditions: a simple command at the top level of its script, not in a loop, branch,
+    /// function, subshell or quoted string, and not continuing an `&&`, `||` or `|` list. Only then may an
+    /// edit add a command in front of it.
+    public let standsAlone: Bool
 
     public init(
         index: Int, span: Span, end: Location? = nil, enclosing: Step? = nil, id: String? = nil, name: String? = nil, condition: String? = nil,
         writtenCondition: WrittenText? = nil, action: ActionReference? = nil, builderChange: BuilderChange? = nil, build: BuildInvocation? = nil,
         script: Script? = nil, restoredPaths: [String] = [], inputs: [WrittenText] = [], inputsKey: Span? = nil,
-        inputsInFlowStyle: Bool = false, registryLogin: RegistryLogin? = nil
+        inputsInFlowStyle: Bool = false, registryLogin: RegistryLogin? = nil, standsAlone: Bool = false
     ) {
         self.index = index
         self.span = span
@@ -275,6 +314,7 @@ public final class Step: Sendable {
         self.inputsKey = inputsKey
         self.inputsInFlowStyle = inputsInFlowStyle
         self.registryLogin = registryLogin
+        self.standsAlone = standsAlone
     }
 
     /// A copy with the build's builder decided by the simulation.
@@ -283,7 +323,7 @@ public final class Step: Sendable {
             index: index, span: span, end: end, enclosing: enclosing, id: id, name: name, condition: condition, writtenCondition: writtenCondition,
             action: action, builderChange: builderChange, build: build, script: script, restoredPaths: restoredPaths,
             inputs: inputs,
-            inputsKey: inputsKey, inputsInFlowStyle: inputsInFlowStyle, registryLogin: registryLogin)
+            inputsKey: inputsKey, inputsInFlowStyle: inputsInFlowStyle, registryLogin: registryLogin, standsAlone: standsAlone)
     }
 }
 

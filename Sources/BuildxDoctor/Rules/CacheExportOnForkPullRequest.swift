@@ -81,9 +81,9 @@ struct CacheExportOnForkPullRequest: Rule {
         return plan.jobs.flatMap { job -> [Diagnostic] in
             // Pushing needs credentials; with a login from secrets or the job token, forks have none.
             // Found once per job: a search per build would cost quadratic time in long jobs.
-            guard !isGuarded(job.condition), let login = job.steps.first(where: { $0.registryLogin != nil && !isGuarded($0.condition) })
+            guard !isGuarded(job.condition), let login = job.registryLogins.first(where: { !isGuarded($0.condition) })
             else { return [] }
-            return job.steps.flatMap { step in diagnostics(for: step, after: login) }
+            return job.steps(job.buildSteps, after: login).flatMap { step in diagnostics(for: step, after: login) }
         }
     }
 

@@ -79,12 +79,13 @@ struct LocalCacheNotPersisted: Rule {
     /// Whether an earlier step restores, downloads, writes or otherwise mentions the directory.
     private func isFilledEarlier(_ directory: String, before step: Step, in job: Job) -> Bool {
         let name = directory.split(separator: "/").last.map(String.init) ?? directory
-        return job.steps.contains { earlier in
-            guard earlier.index < step.index else { return false }
-            if earlier.restoredPaths.contains(where: { covers($0, directory) || $0.containsText(name) }) { return true }
-            if let script = earlier.script?.text, script.containsText(name) { return true }
-            return earlier.build?.cacheExports.contains { $0.text.containsText(name) } ?? false
+        return job.steps(job.restoringSteps, before: step).contains { earlier in
+            earlier.restoredPaths.contains { covers($0, directory) || $0.containsText(name) }
         }
+            || job.steps(job.scriptSteps, before: step).contains { $0.script?.text.containsText(name) ?? false }
+            || job.steps(job.buildSteps, before: step).contains { earlier in
+                earlier.build?.cacheExports.contains { $0.text.containsText(name) } ?? false
+            }
     }
 
     private func covers(_ path: String, _ directory: String) -> Bool {

@@ -102,7 +102,7 @@ struct LocalCacheUnboundedGrowth: Rule {
                 if sources.contains(destination), restore != nil {
                     let newDestination = destination + "-new"
                     let fix = spec.field("dest").flatMap { entry.replacing($0, with: "dest=\(newDestination)") }
-                        .flatMap { edit in moveStep(from: newDestination, to: destination, after: step, in: plan.file).map { [edit, $0] } }
+                        .flatMap { edit in plan.editor.replaceDirectory(destination, with: newDestination, after: step, in: plan).map { [edit, $0] } }
                     return description.diagnostic(
                         "this local cache export writes into \(Quoted.code(destination)), the directory it imports from: new blobs are added on every run and old ones are never removed, so the cache grows without bound",
                         at: entry.span,
@@ -117,7 +117,7 @@ struct LocalCacheUnboundedGrowth: Rule {
                         "this local cache export into \(Quoted.code(destination)) is never rotated: no later step replaces the imported \(Quoted.code(source)) with it, so the next build does not read the cache this one writes",
                         at: entry.span,
                         help: "add a step after the build that runs \(Quoted.code("rm -rf \(source) && mv \(destination) \(source)"))",
-                        fix: moveStep(from: destination, to: source, after: step, in: plan.file).map {
+                        fix: plan.editor.replaceDirectory(source, with: destination, after: step, in: plan).map {
                             Fix(summary: "add a \"Move cache\" step after the build", edits: [$0])
                         })
                 }
@@ -128,16 +128,6 @@ struct LocalCacheUnboundedGrowth: Rule {
                     help: "restore into a separate directory, import it with `cache-from: type=local,src=…`, and move the new export over it after the build")
             }
         }
-    }
-
-    /// The documented "Move cache" step, inserted right after the build step in its style, under the
-    /// build's own condition (moving a cache that a skipped build never wrote would fail the job).
-    private func moveStep(from destination: String, to source: String, after step: Step, in file: SourceFile) -> TextEdit? {
-        guard let item = file.sequenceItem(of: step), step.condition == nil || step.writtenCondition != nil
-        else { return nil }
-        let condition = step.writtenCondition.map { ["  if: \($0.text)"] } ?? []
-        let lines = ["- name: Move cache"] + condition + ["  run: |", "    rm -rf \(source)", "    mv \(destination) \(source)"]
-        return file.insertion(file.lines(lines, indent: item.dashColumn), afterLine: item.lastLine)
     }
 
     /// The attribute's value as written (expressions included), without a trailing slash.
@@ -156,15 +146,15 @@ struct LocalCacheUnboundedGrowth: Rule {
 
     /// A later `run:` step that moves, removes or copies the directory counts as rotation.
     private func isRotated(_ name: String, after step: Step, in job: Job) -> Bool {
-        job.steps.contains { later in
-            guard later.index > step.index, let script = later.script?.text, script.containsText(name) else { return false }
+        job.steps(job.scriptSteps, after: step).contains { later in
+            guard let script = later.script?.text, script.containsText(name) else { return false }
             return ["mv ", "rm ", "rsync ", "cp "].contains(where: script.containsText)
         }
     }
 
     private func restoringCacheStep(_ name: String, before step: Step, in job: Job) -> Step? {
-        job.steps.first { earlier in
-            earlier.index < step.index && earlier.restoredPaths.contains { $0.containsText(name) }
+        job.steps(job.restoringSteps, before: step).first { earlier in
+            earlier.restoredPaths.contains { $0.containsText(name) }
         }
     }
 }

@@ -108,10 +108,10 @@ struct RegistryPushPermissionMissing: Rule {
     func check(_ plan: BuildPlan) -> [Diagnostic] {
         plan.jobs.flatMap { job -> [Diagnostic] in
             guard let permissions = job.permissions, permissions.lacksWrite("packages"),
-                let login = job.steps.first(where: { $0.registryLogin?.registry == "ghcr.io" && $0.registryLogin?.usesJobToken == true })
+                let login = job.registryLogins.first(where: { $0.registryLogin?.registry == "ghcr.io" && $0.registryLogin?.usesJobToken == true })
             else { return [] }
-            return job.steps.compactMap { step -> Diagnostic? in
-                guard step.index > login.index, let build = step.build, let failure = pushToGHCR(build) else { return nil }
+            return job.steps(job.buildSteps, after: login).compactMap { step -> Diagnostic? in
+                guard let build = step.build, let failure = pushToGHCR(build) else { return nil }
                 let outcome =
                     failure == .buildFails
                     ? "the push fails with `denied: permission_denied: write_package`"
@@ -119,26 +119,9 @@ struct RegistryPushPermissionMissing: Rule {
                 return description.diagnostic(
                     "this build pushes to ghcr.io with the job's GITHUB_TOKEN (login on line \(login.span.start.line)), but the `permissions` on line \(permissions.span.start.line) do not grant `packages: write`: \(outcome)",
                     at: build.span, help: "add `packages: write` to the `permissions` block on line \(permissions.span.start.line)",
-                    severity: failure.severity, fix: grantPackagesWrite(permissions, in: plan.file))
+                    severity: failure.severity, fix: plan.editor.grant("packages", level: "write", in: permissions, of: plan))
             }
         }
-    }
-
-    /// `packages: write` in a block-style scope list: the existing `packages:` level replaced, or a new
-    /// line before the first scope at its indentation.
-    private func grantPackagesWrite(_ permissions: Permissions, in file: SourceFile) -> Fix? {
-        guard case .scopes = permissions.grant, !permissions.isFlow, let first = permissions.entries.first,
-            first.scope.span.start.line > permissions.span.start.line
-        else { return nil }
-        if let packages = permissions.entries.first(where: { $0.scope.text == "packages" }) {
-            return Fix(
-                summary: "grant `packages: write`",
-                edits: [TextEdit(range: packages.level.span.byteRange, replacement: "write")])
-        }
-        let line = first.scope.span.start.line
-        return Fix(
-            summary: "grant `packages: write`",
-            edits: [.insert(file.lines(["packages: write"], indent: first.scope.span.start.column - 1), at: file.startOffset(ofLine: line))])
     }
 
     /// What a denied push to ghcr.io costs the build: a pushed tag fails it, and so does a registry cache

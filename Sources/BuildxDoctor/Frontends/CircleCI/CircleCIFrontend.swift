@@ -20,7 +20,17 @@ struct CircleCIFrontend: Frontend {
         guard Self.isConfiguration(input.yaml), let top = input.yaml?.mapping, let jobs = top["jobs"]?.mapping else { return nil }
         let file = input.file
         let reader = Reader(top: top, file: file, loader: input.repository)
-        return BuildPlan(file: file, kind: .circleCI, jobs: jobs.entries.compactMap { reader.job($0) })
+        let planned = jobs.entries.compactMap { reader.job($0) }
+        // `setup_remote_docker` hands the job its engine through the environment, over TCP with TLS (it prints
+        // `DOCKER_TLS_VERIFY=1`, `DOCKER_HOST=tcp://…:2376`, `DOCKER_CERT_PATH=…`, as quoted in
+        // https://github.com/lando/lando/issues/647), where buildx wants a context to create a builder on
+        // (see `CommandEditor.tlsJobs`). A context works as well where the engine turns out to be local.
+        let remote = planned.filter { job in
+            if case .remoteDocker = job.host { return true }
+            return false
+        }
+        let editor = CommandEditor(layout: .circleCIRuns(jobs.entries.flatMap(reader.scripts(ofJob:))), tlsJobs: Set(remote.map(\.id)))
+        return BuildPlan(file: file, kind: .circleCI, jobs: planned, editor: editor)
     }
 
     private struct Reader {
@@ -35,6 +45,14 @@ struct CircleCIFrontend: Frontend {
             return CommandJobReader(file: file, loader: loader).job(
                 id: name, span: entry.key.valueSpan(in: file), host: host(of: job, pieces: pieces), place: "job `\(name)`",
                 pieces: pieces.map(\.piece), variables: [:], unknownBuilderReason: nil)
+        }
+
+        /// The scripts of a job's `run` steps, reusable commands expanded.
+        func scripts(ofJob entry: YAMLMapping.Entry) -> [YAMLScalar] {
+            steps(entry.value.mapping?["steps"], depth: 0).compactMap { piece in
+                if case .script(let scalar) = piece.piece { return scalar }
+                return nil
+            }
         }
 
         private struct Piece {

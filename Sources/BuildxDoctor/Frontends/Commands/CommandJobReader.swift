@@ -53,6 +53,8 @@ struct CommandSteps {
         var builderFromEnvironment: String?
         /// Whether buildx will find the GitHub Actions cache service's credentials.
         var actionsRuntime: ActionsRuntime = .noService
+        /// Whether the commands are the script of a `sh -c` string, where no line can be added before one.
+        var inShellString = false
     }
 
     let file: SourceFile
@@ -100,7 +102,9 @@ struct CommandSteps {
                     steps += followed(script: run.path, startingAt: index + steps.count, context: context, depth: depth)
                 case .shellString(let shell):
                     let inner = ShellScript.parse(shellString: shell.script)
-                    steps += self.steps(of: inner, locator: locator, startingAt: index + steps.count, context: context, depth: depth + 1)
+                    var innerContext = context
+                    innerContext.inShellString = true
+                    steps += self.steps(of: inner, locator: locator, startingAt: index + steps.count, context: innerContext, depth: depth + 1)
                 case .make(let make):
                     steps += followed(make: make, startingAt: index + steps.count, context: context, depth: depth)
                 default:
@@ -161,7 +165,8 @@ struct CommandSteps {
             guard !build.buildKitDisabled else { return nil }
             return Step(
                 index: index, span: span, enclosing: context.enclosing, condition: condition,
-                build: buildInvocation(build, span: span, locator: locator, context: context))
+                build: buildInvocation(build, span: span, locator: locator, context: context),
+                standsAlone: !context.inShellString && !command.isConditional && command.context.isEmpty && command.precedingOperator == nil)
         case .createBuilder(let create):
             let driver: Value<Driver?>
             switch (create.driver, create.driver?.value?.literal) {

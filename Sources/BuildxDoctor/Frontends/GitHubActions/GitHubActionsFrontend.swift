@@ -40,7 +40,7 @@ public struct GitHubActionsFrontend: Frontend {
     ) -> BuildPlan {
         let reader = Reader(file: file, localActions: localActions, depth: 0, runnerFacts: runnerFacts)
         let jobs = kind == .githubCompositeAction ? reader.compositeJob(root.mapping) : reader.workflowJobs(root.mapping)
-        return BuildPlan(file: file, kind: kind, jobs: jobs, triggers: triggers(root.mapping?["on"]))
+        return BuildPlan(file: file, kind: kind, jobs: jobs, triggers: triggers(root.mapping?["on"]), editor: GitHubActionsEditor())
     }
 
     /// `on:` as one event, a list of events, or a mapping of events to their filters.

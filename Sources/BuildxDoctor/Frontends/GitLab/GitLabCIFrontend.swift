@@ -31,8 +31,11 @@ struct GitLabCIFrontend: Frontend {
         let file = input.file
         let pipeline = Pipeline(top: top, included: Self.includedMappings(top, loader: input.repository))
         let reader = CommandJobReader(file: file, loader: input.repository)
-        let jobs = pipeline.jobNames.compactMap { name in pipeline.job(named: name, reader: reader) }
-        return BuildPlan(file: file, kind: .gitlabCI, jobs: jobs)
+        let names = pipeline.jobNames
+        let jobs = names.compactMap { name in pipeline.job(named: name, reader: reader) }
+        let editor = CommandEditor(
+            layout: .gitlabItems(names.flatMap(pipeline.scripts(ofJob:))), tlsJobs: Set(names.filter(pipeline.reachesEngineOverTLS)))
+        return BuildPlan(file: file, kind: .gitlabCI, jobs: jobs, editor: editor)
     }
 
     /// The top-level mappings of `include: local` files (read once each; other kinds cannot be read here).
@@ -142,17 +145,42 @@ private struct Pipeline {
         let file = reader.file
         guard let entry = top.entry(name) else { return nil }
         let keys = effectiveKeys(of: name)
-        let defaults = top["default"]?.mapping
-        let inheritsDefaults = keys["inherit"]?.mapping?["default"]?.string != "false"
-        func setting(_ key: String) -> YAMLNode? {
-            keys[key] ?? (inheritsDefaults ? defaults?[key] : nil) ?? top[key]
-        }
-        let scripts = ["before_script", "script", "after_script"].flatMap { scriptLines(setting($0)) }.map(CommandJobReader.Piece.script)
-        let host = engine(image: setting("image"), services: setting("services"), variables: variables(keys["variables"]))
+        let host = engine(image: setting("image", of: keys), services: setting("services", of: keys), variables: variables(keys["variables"]))
         return reader.job(
-            id: name, span: entry.key.valueSpan(in: file), host: host, place: "job `\(name)`", pieces: scripts,
-            variables: variables(top["variables"]).merging(variables(keys["variables"])) { $1 },
+            id: name, span: entry.key.valueSpan(in: file), host: host, place: "job `\(name)`",
+            pieces: scripts(of: keys).map(CommandJobReader.Piece.script), variables: jobVariables(keys),
             unknownBuilderReason: hasUnreadableIncludes ? "the pipeline includes configuration that is not in this repository" : nil)
+    }
+
+    /// The command lines of a job's scripts, in the order they run.
+    func scripts(ofJob name: String) -> [YAMLScalar] { scripts(of: effectiveKeys(of: name)) }
+
+    /// Whether the job's Docker CLI reaches its engine over TCP with TLS taken from the environment. With the
+    /// `docker:dind` service TLS is the default since Docker 19.03.12 (https://docs.gitlab.com/ci/docker/using_docker_build/,
+    /// "Docker-in-Docker with TLS enabled": the `docker` images' `DOCKER_TLS_CERTDIR`, described at
+    /// https://hub.docker.com/_/docker/#tls); `DOCKER_TLS_CERTDIR: ""` or a `:2375` `DOCKER_HOST` turns it off.
+    func reachesEngineOverTLS(_ name: String) -> Bool {
+        let keys = effectiveKeys(of: name)
+        let variables = jobVariables(keys)
+        if let host = variables["DOCKER_HOST"] { return host.hasSuffix(":2376") || variables["DOCKER_TLS_VERIFY"].map { !$0.isEmpty } == true }
+        if let certificates = variables["DOCKER_TLS_CERTDIR"] { return !certificates.isEmpty }
+        if case .dockerInDocker = engine(image: setting("image", of: keys), services: setting("services", of: keys), variables: variables) { return true }
+        return false
+    }
+
+    /// A job setting: its own (or inherited by `extends`), else `default:`'s unless the job opts out, else the top level's.
+    private func setting(_ key: String, of keys: [String: YAMLNode]) -> YAMLNode? {
+        let inheritsDefaults = keys["inherit"]?.mapping?["default"]?.string != "false"
+        return keys[key] ?? (inheritsDefaults ? top["default"]?.mapping?[key] : nil) ?? top[key]
+    }
+
+    private func scripts(of keys: [String: YAMLNode]) -> [YAMLScalar] {
+        ["before_script", "script", "after_script"].flatMap { scriptLines(setting($0, of: keys)) }
+    }
+
+    /// The pipeline's variables with the job's own over them.
+    private func jobVariables(_ keys: [String: YAMLNode]) -> [String: String] {
+        variables(top["variables"]).merging(variables(keys["variables"])) { $1 }
     }
 
     /// A script as a list of lines, one string, or lists nested by `!reference` (resolved here).

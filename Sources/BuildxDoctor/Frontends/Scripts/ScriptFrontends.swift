@@ -13,7 +13,7 @@ struct ShellScriptFrontend: Frontend {
         let steps = reader.steps(ofScriptFile: file, startingAt: 0, context: CommandSteps.Context(actionsRuntime: .unknown), depth: 0)
         let host = RunnerHost.unknownMachine("the machine that runs this script")
         let job = Job(id: "script", span: start, host: host, steps: BuilderSimulation.run(steps, on: host), place: "this script")
-        return BuildPlan(file: file, kind: .shellScript, jobs: [job])
+        return BuildPlan(file: file, kind: .shellScript, jobs: [job], editor: CommandEditor(layout: .script))
     }
 
     /// `#!/bin/sh`, `#!/usr/bin/env bash` and the like.
@@ -53,6 +53,6 @@ struct MakefileFrontend: Frontend {
                 id: name, span: file.span(rule.range), host: host, steps: BuilderSimulation.run(steps, on: host),
                 place: "target `\(name)`")
         }
-        return BuildPlan(file: file, kind: .makefile, jobs: jobs)
+        return BuildPlan(file: file, kind: .makefile, jobs: jobs, editor: CommandEditor(layout: .makefile))
     }
 }
