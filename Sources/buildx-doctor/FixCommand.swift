@@ -55,7 +55,44 @@ struct Fix: ParsableCommand {
         var ignored: [String] = []
         for error in inputs.inputErrors { try standardError("buildx-doctor: error: \(error)") }
         let listed = failOn.threshold ?? .warning
-        for input in inputs.inputs {
+        let onlyRules = rules.isEmpty ? nil : Set(rules)
+        // As check does: a script or Makefile found by searching is fixed in the context of the CI files
+        // that run it (with their fixes for it), and on its own only when none does. So CI files go first.
+        let isScript = { (input: Checker.Inputs.Input) in !input.isExplicit && Checker.isStandaloneScript(input.path) }
+        let first = inputs.inputs.filter { !isScript($0) }
+        let later = inputs.inputs.filter(isScript)
+        var followed = Set<String>()
+        // Findings that the CI files' checks place in the files they run, by absolute path.
+        var fromRunners: [String: [Diagnostic]] = [:]
+        var fixedOnTheirOwn = Set<String>()
+        var reported = Set<String>()
+        func list(_ diagnostic: Diagnostic, reason: String? = nil) throws {
+            guard onlyRules?.contains(diagnostic.rule) ?? true else { return }
+            let span = diagnostic.span
+            let line =
+                "\(span.path):\(span.start.line):\(span.start.column): \(diagnostic.severity.rawValue): \(diagnostic.reportedMessage) [\(diagnostic.rule)]"
+            guard reported.insert(line).inserted else { return }
+            if let threshold = failOn.threshold, diagnostic.severity >= threshold { unfixable = true }
+            guard !quiet, diagnostic.severity >= listed else { return }
+            try standardError("\(line) (no safe fix: \(reason ?? NoSafeFix.reason(for: diagnostic)))")
+        }
+        func save(_ file: SourceFile, _ fixed: [UInt8], _ applied: [BuildxDoctor.Fix]) throws {
+            let bom: [UInt8] = file.hasByteOrderMark ? [0xEF, 0xBB, 0xBF] : []
+            guard write else {
+                // With the byte order mark, so the diff applies to the file as it is on disk.
+                return try standardOutput(UnifiedDiff.between(bom + file.bytes, bom + fixed, path: file.path))
+            }
+            do {
+                try FileWriter.replace(file.path, expected: bom + file.bytes, with: bom + fixed)
+                try standardOutput("fixed \(file.path): \(Self.changes(applied))\n")
+            } catch let failure as OutputSink.Failure {
+                throw failure
+            } catch {
+                try standardError("buildx-doctor: error: \(error)")
+                failed = true
+            }
+        }
+        for input in first + later {
             let file: SourceFile
             do {
                 file = try base.read(input)
@@ -64,42 +101,50 @@ struct Fix: ParsableCommand {
                 failed = true
                 continue
             }
+            let path = PathText.absolute(file.path)
+            if followed.contains(path) {
+                // The runners' findings here were computed on these very bytes (nothing changed the file
+                // before now), so their edits apply as they are.
+                checked += 1
+                let found = fromRunners.removeValue(forKey: path) ?? []
+                var fixes: [BuildxDoctor.Fix] = []
+                for fix in found.compactMap(\.fix) where PathText.absolute(fix.path) == path && !fixes.contains(fix) { fixes.append(fix) }
+                let (fixed, applied) = FixApplier.apply(fixes, to: file.bytes)
+                if !applied.isEmpty { try save(file, fixed, applied) }
+                for diagnostic in found where diagnostic.fix.map({ !applied.contains($0) }) ?? true { try list(diagnostic) }
+                continue
+            }
             var checker = base
             checker.configuration = input.configuration.map { .given($0) } ?? .none
-            let first = checker.check(file, isExplicit: input.isExplicit)
-            switch first {
+            switch checker.check(file, isExplicit: input.isExplicit) {
             case .checked: break
-            case .skipped: passedOver.append((file.path, ReadKinds.passedOverReason))
-            case .ignored: ignored.append(file.path)
-            case .unreadable: break
+            case .skipped:
+                passedOver.append((file.path, ReadKinds.passedOverReason))
+                continue
+            case .ignored:
+                ignored.append(file.path)
+                continue
+            case .unreadable: continue
             }
-            guard case .checked = first else { continue }
             checked += 1
-            let result = Fixer(checker: checker, rules: rules.isEmpty ? nil : Set(rules)).fix(file)
-            if result.changed {
-                let bom: [UInt8] = file.hasByteOrderMark ? [0xEF, 0xBB, 0xBF] : []
-                if write {
-                    do {
-                        try FileWriter.replace(file.path, expected: bom + file.bytes, with: bom + result.fixed)
-                        try standardOutput("fixed \(file.path): \(Self.changes(result.applied))\n")
-                    } catch let failure as OutputSink.Failure {
-                        throw failure
-                    } catch {
-                        try standardError("buildx-doctor: error: \(error)")
-                        failed = true
-                    }
-                } else {
-                    // With the byte order mark, so the diff applies to the file as it is on disk.
-                    try standardOutput(UnifiedDiff.between(bom + file.bytes, bom + result.fixed, path: file.path))
+            fixedOnTheirOwn.insert(path)
+            let result = Fixer(checker: checker, rules: onlyRules).fix(file)
+            followed.formUnion(result.referencedPaths)
+            if result.changed { try save(file, result.fixed, result.applied) }
+            for diagnostic in result.remaining {
+                let place = PathText.absolute(diagnostic.span.path)
+                guard place != path, onlyRules?.contains(diagnostic.rule) ?? true else {
+                    try list(diagnostic)
+                    continue
                 }
+                fromRunners[place, default: []].append(diagnostic)
             }
-            for diagnostic in result.remaining where rules.isEmpty || rules.contains(diagnostic.rule) {
-                if let threshold = failOn.threshold, diagnostic.severity >= threshold { unfixable = true }
-                guard !quiet, diagnostic.severity >= listed else { continue }
-                let span = diagnostic.span
-                try standardError(
-                    "\(span.path):\(span.start.line):\(span.start.column): \(diagnostic.severity.rawValue): \(diagnostic.reportedMessage) [\(diagnostic.rule)] (no safe fix: \(NoSafeFix.reason(for: diagnostic)))"
-                )
+        }
+        // Files the CI files run that were not among the files to fix (or were fixed on their own, named on
+        // the command line): their findings are listed as they are.
+        for (path, found) in fromRunners.sorted(by: { $0.key < $1.key }) where !fixedOnTheirOwn.contains(path) {
+            for diagnostic in found {
+                try list(diagnostic, reason: diagnostic.fix.map { "its edit is in \($0.path), which was not among the files to fix" })
             }
         }
         if checked == 0, inputs.inputErrors.isEmpty, !failed {

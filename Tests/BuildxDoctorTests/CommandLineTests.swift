@@ -629,4 +629,22 @@ struct ConfigurationCommandLineTests {
         #expect(piped.status == 0 && piped.stdout.hasPrefix("--- a/<stdin>\n+++ b/<stdin>\n"))
         #expect(try run(["fix", "--write", "-"], input: exportingWorkflow()).status == 2)
     }
+
+    /// A finding that a CI file's check places in the Makefile it runs carries an edit of the Makefile: it is
+    /// applied to the Makefile (once, in the job's context), never to the CI file's bytes.
+    @Test func aFixOfAFollowedMakefileIsMadeInTheMakefile() throws {
+        let config = "version: 2.1\njobs:\n  build:\n    machine: true\n    steps:\n      - checkout\n      - run: make image\n"
+        let makefile = "image:\n\tdocker buildx build --cache-to type=registry,ref=ghcr.io/a/b:c,ignore-errors=true .\n"
+        let repo = try repository([".circleci/config.yml": config, "Makefile": makefile])
+        defer { try? FileManager.default.removeItem(at: repo) }
+        let alone = try run(["fix", "--fail-on", "never", ".circleci/config.yml"], in: repo)
+        #expect(alone.stdout == "", "the CI file itself has nothing to fix")
+        #expect(alone.stderr.contains("[cache-attribute-unknown] (no safe fix: its edit is in Makefile, which was not among the files to fix)"))
+        let write = try run(["fix", "--write", "--fail-on", "never"], in: repo)
+        #expect(write.stdout == "fixed Makefile: rename `ignore-errors` to `ignore-error`\n")
+        #expect(try String(contentsOf: repo.appendingPathComponent(".circleci/config.yml"), encoding: .utf8) == config)
+        #expect(
+            try String(contentsOf: repo.appendingPathComponent("Makefile"), encoding: .utf8)
+                == makefile.replacingOccurrences(of: "ignore-errors", with: "ignore-error"))
+    }
 }

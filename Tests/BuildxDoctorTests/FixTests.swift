@@ -168,8 +168,8 @@ struct FixTests {
 
     @Test func overlappingFixesAreNeverHalfApplied() {
         let bytes = Array("abcdef".utf8)
-        let first = Fix(summary: "a", edits: [TextEdit(range: 1..<3, replacement: "X")])
-        let clashing = Fix(summary: "b", edits: [TextEdit(range: 4..<5, replacement: "Y"), TextEdit(range: 2..<4, replacement: "Z")])
+        let first = Fix(summary: "a", path: "f", edits: [TextEdit(range: 1..<3, replacement: "X")])
+        let clashing = Fix(summary: "b", path: "f", edits: [TextEdit(range: 4..<5, replacement: "Y"), TextEdit(range: 2..<4, replacement: "Z")])
         let (result, applied) = FixApplier.apply([first, clashing], to: bytes)
         #expect(String(decoding: result, as: UTF8.self) == "aXdef")
         #expect(applied == [first])

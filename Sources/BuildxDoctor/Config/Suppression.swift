@@ -209,11 +209,13 @@ public enum Suppressions {
     /// The edit that removes unused ids: the whole comment when none is used, else those ids from the list.
     private static func removal(of idle: [Int], from directive: SuppressionDirective, in file: SourceFile) -> Fix {
         if idle.count == directive.entries.count {
-            return Fix(summary: "remove the unused suppression comment", edits: [TextEdit(range: directive.removalRange, replacement: "")])
+            return Fix(
+                summary: "remove the unused suppression comment", path: file.path,
+                edits: [TextEdit(range: directive.removalRange, replacement: "")])
         }
         let kept = directive.entries.indices.filter { !idle.contains($0) }.map { directive.entries[$0].rule }
         return Fix(
-            summary: "remove unused ids from the suppression comment",
+            summary: "remove unused ids from the suppression comment", path: file.path,
             edits: [TextEdit(range: directive.listRange, replacement: kept.joined(separator: ", "))])
     }
 

@@ -241,7 +241,9 @@ public struct Checker: Sendable {
     }
 
     /// Files that the script and Makefile frontends claim by name.
-    private static func isStandaloneScript(_ path: String) -> Bool {
+    /// Whether a file found by searching is a script or Makefile, checked on its own only when no CI file
+    /// runs it (`fix` orders its work the same way).
+    public static func isStandaloneScript(_ path: String) -> Bool {
         ShellScriptFrontend().claims(relativePath: path) || MakefileFrontend().claims(relativePath: path)
     }
 

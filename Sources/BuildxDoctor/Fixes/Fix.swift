@@ -15,10 +15,14 @@ public struct TextEdit: Sendable, Equatable {
 /// The smallest edit that removes a finding, described for the user.
 public struct Fix: Sendable, Equatable {
     public let summary: String
+    /// The file the edits apply to: a finding in a script a workflow runs may be fixed in the workflow, and
+    /// a finding that a workflow's check reports in a script is fixed only when that script is fixed.
+    public let path: String
     public let edits: [TextEdit]
 
-    public init(summary: String, edits: [TextEdit]) {
+    public init(summary: String, path: String, edits: [TextEdit]) {
         self.summary = summary
+        self.path = path
         self.edits = edits
     }
 }

@@ -18,6 +18,9 @@ public struct Fixer: Sendable {
         public let applied: [Fix]
         /// Findings after the fixes; those without a fix are the ones `fix` cannot repair.
         public let remaining: [Diagnostic]
+        /// The other files the file's plan reads (scripts and Makefiles its jobs run), as absolute paths:
+        /// their findings are the file's, and they are fixed in the file's context, not on their own.
+        public let referencedPaths: Set<String>
 
         public var changed: Bool { fixed != original.bytes }
     }
@@ -25,12 +28,15 @@ public struct Fixer: Sendable {
     public func fix(_ file: SourceFile) -> Result {
         var current = file
         var applied: [Fix] = []
-        var (kind, remaining) = outcome(of: current)
+        var (kind, remaining, referenced) = outcome(of: current)
+        // A fix's byte ranges belong to the file it names: a finding in a script this workflow runs may carry
+        // an edit of the script, which must never be applied to the workflow's bytes.
+        let path = PathText.absolute(file.path)
         // Each pass may reveal the next fix (say, QEMU after buildx); four passes is more than any needs.
         for _ in 0..<4 {
             var fixes: [Fix] = []
             for fix in remaining.compactMap(\.fix) where rules == nil || remaining.contains(where: { $0.fix == fix && rules!.contains($0.rule) }) {
-                if !fixes.contains(fix) { fixes.append(fix) }
+                if !fixes.contains(fix), PathText.absolute(fix.path) == path { fixes.append(fix) }
             }
             guard !fixes.isEmpty else { break }
             let (bytes, taken) = FixApplier.apply(fixes, to: current.bytes)
@@ -39,19 +45,22 @@ public struct Fixer: Sendable {
             // still be read as what it was. Scripts and Makefiles are not YAML (a tab-indented recipe never is),
             // so asking them to parse would refuse every fix of theirs.
             if let kind, Self.isYAML(kind), (try? YAMLDocument.parse(next)) == nil { break }
-            let (nextKind, nextRemaining) = outcome(of: next)
+            let (nextKind, nextRemaining, _) = outcome(of: next)
             guard nextKind == kind else { break }
             current = next
             applied += taken
             remaining = nextRemaining
         }
-        return Result(original: file, fixed: current.bytes, applied: applied, remaining: remaining)
+        return Result(original: file, fixed: current.bytes, applied: applied, remaining: remaining, referencedPaths: referenced)
     }
 
-    /// The kind the checker reads the file as, and its findings.
-    private func outcome(of file: SourceFile) -> (FileKind?, [Diagnostic]) {
-        if case .checked(_, let kind, let diagnostics) = checker.check(file) { return (kind, diagnostics) }
-        return (nil, [])
+    /// The kind the checker reads the file as, its findings, and the other files its plan reads.
+    private func outcome(of file: SourceFile) -> (FileKind?, [Diagnostic], Set<String>) {
+        var configuration: Configuration?
+        if case .given(let given) = checker.configuration { configuration = given }
+        let outcome = checker.outcome(file, isExplicit: true, configuration: configuration)
+        guard case .checked(_, let kind, let diagnostics) = outcome.result else { return (nil, [], []) }
+        return (kind, diagnostics, Set(outcome.referenced.map { PathText.absolute($0.path) }))
     }
 
     private static func isYAML(_ kind: FileKind) -> Bool {

@@ -94,7 +94,7 @@ struct ActionVersionOutdated: Rule {
                 return description.diagnostic(
                     "\(Quoted.code(action.text)) is outdated: \(retired.outcome)", at: action.span,
                     help: "use `\(retired.replacement)`", severity: retired.severity,
-                    fix: fix.map { Fix(summary: "use `\(repository)@\(retired.safeMajor ?? "")`", edits: [$0]) })
+                    fix: fix.map { Fix(summary: "use `\(repository)@\(retired.safeMajor ?? "")`", path: plan.file.path, edits: [$0]) })
             }
         }
     }
@@ -103,7 +103,7 @@ struct ActionVersionOutdated: Rule {
     /// any comment as written; `nil` when the ref is not written verbatim in the file (an escaped
     /// or folded scalar).
     private func replacingRef(of action: ActionReference, with ref: String, in file: SourceFile) -> TextEdit? {
-        guard let old = action.ref else { return nil }
+        guard let old = action.ref, action.span.path == file.path else { return nil }
         let range = action.span.byteRange
         guard range.upperBound <= file.bytes.count,
             let at = file.bytes[range].firstIndex(of: UInt8(ascii: "@"))

@@ -63,7 +63,7 @@ struct CacheAttributeUnknown: Rule {
                             entry.writtenValue(of: repeated).flatMap { entry.replacing(repeated, with: "\(name)=\($0)") }
                         }
                         guard !edits.contains(where: { $0 == nil }) else { return nil }
-                        return Fix(summary: "rename \(Quoted.code(field.key)) to `\(name)`", edits: edits.compactMap { $0 })
+                        return Fix(summary: "rename \(Quoted.code(field.key)) to `\(name)`", path: entry.span.path, edits: edits.compactMap { $0 })
                     }
                     // An attribute of the other direction is harmless noise; a name the backend never reads is a slip.
                     return description.diagnostic(

@@ -54,7 +54,7 @@ struct CacheRefLooksLikeType: Rule {
                     ? "the export pushes to `docker.io/library/\(ref.value)` and fails"
                     : "the import reads `docker.io/library/\(ref.value)`, finds no cache and the build gets none"
                 let fix = entry.replacing(ref, with: "type=\(backend.rawValue)").map {
-                    Fix(summary: "write `type=\(backend.rawValue)`", edits: [$0])
+                    Fix(summary: "write `type=\(backend.rawValue)`", path: entry.span.path, edits: [$0])
                 }
                 return description.diagnostic(
                     "`\(ref.value)` is read as an image reference, not as the `\(backend.rawValue)` cache type: \(outcome)",

@@ -60,7 +60,7 @@ struct CacheTypeUnknown: Rule {
                 let fix = CacheBackend(rawValue: spec.type.lowercased()).flatMap { backend in
                     spec.typeField.flatMap { field in
                         entry.replacing(field, with: "type=\(backend.rawValue)").map {
-                            Fix(summary: "write `type=\(backend.rawValue)` in lowercase", edits: [$0])
+                            Fix(summary: "write `type=\(backend.rawValue)` in lowercase", path: entry.span.path, edits: [$0])
                         }
                     }
                 }

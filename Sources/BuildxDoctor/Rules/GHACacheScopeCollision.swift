@@ -281,8 +281,10 @@ struct GHACacheScopeCollision: Rule {
     /// in `suffix`: a new `scope=<suffix>`, or `-<suffix>` appended to the scope it has.
     private func scopeFix(_ build: BuildInvocation, suffix: String) -> Fix? {
         var edits: [TextEdit] = []
+        var paths = Set<String>()
         for entry in build.cacheEntries {
             guard let spec = entry.specs.first(where: { $0.backend == .gha }) else { continue }
+            paths.insert(entry.span.path)
             if let field = spec.field("scope") {
                 guard let written = entry.writtenValue(of: field), let edit = entry.replacing(field, with: "scope=\(written)-\(suffix)")
                 else { return nil }
@@ -292,7 +294,9 @@ struct GHACacheScopeCollision: Rule {
                 edits.append(.insert(",scope=\(suffix)", at: exact.end.offset))
             }
         }
-        return edits.isEmpty ? nil : Fix(summary: "give the build its own GitHub Actions cache scope", edits: edits)
+        // One fix edits one file: entries written in several (a bake file and a `set:` line) are left as they are.
+        guard !edits.isEmpty, paths.count == 1, let path = paths.first else { return nil }
+        return Fix(summary: "give the build its own GitHub Actions cache scope", path: path, edits: edits)
     }
 
     /// Whether two exports' builds make the same image; with `ignoringTarget`, as if both built the same target.

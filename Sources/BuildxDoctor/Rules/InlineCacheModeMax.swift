@@ -43,7 +43,7 @@ struct InlineCacheModeMax: Rule {
             return description.diagnostic(
                 "`mode=max` does nothing here: an inline cache is always exported with `mode=min`, so intermediate stages are not cached",
                 at: entry.span, help: "drop `mode=max`, or cache every stage with `type=registry,ref=<image>:cache,mode=max`",
-                fix: edits.count == modes.count && modes.count == 1 ? Fix(summary: "drop `mode=max`", edits: edits) : nil)
+                fix: edits.count == modes.count && modes.count == 1 ? Fix(summary: "drop `mode=max`", path: entry.span.path, edits: edits) : nil)
         }
     }
 }

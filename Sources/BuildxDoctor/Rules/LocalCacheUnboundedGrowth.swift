@@ -101,14 +101,16 @@ struct LocalCacheUnboundedGrowth: Rule {
                 let restore = name.flatMap { restoringCacheStep($0, before: step, in: job) }
                 if sources.contains(destination), restore != nil {
                     let newDestination = destination + "-new"
-                    let fix = spec.field("dest").flatMap { entry.replacing($0, with: "dest=\(newDestination)") }
+                    // Both edits must be in the file the plan edits: an export written in a script has no fix here.
+                    let fix = (entry.span.path == plan.file.path ? spec.field("dest") : nil)
+                        .flatMap { entry.replacing($0, with: "dest=\(newDestination)") }
                         .flatMap { edit in plan.editor.replaceDirectory(destination, with: newDestination, after: step, in: plan).map { [edit, $0] } }
                     return description.diagnostic(
                         "this local cache export writes into \(Quoted.code(destination)), the directory it imports from: new blobs are added on every run and old ones are never removed, so the cache grows without bound",
                         at: entry.span,
                         help: "export to a new directory (\(Quoted.code("dest=" + newDestination))) and add a step after the build that runs \(Quoted.code("rm -rf \(destination) && mv \(newDestination) \(destination)"))",
                         fix: fix.map {
-                            Fix(summary: "export to \(Quoted.code(newDestination)) and move it over \(Quoted.code(destination)) after the build", edits: $0)
+                            Fix(summary: "export to \(Quoted.code(newDestination)) and move it over \(Quoted.code(destination)) after the build", path: plan.file.path, edits: $0)
                         })
                 }
                 guard let name, !sources.contains(destination), !isRotated(name, after: step, in: job) else { return nil }
@@ -118,7 +120,7 @@ struct LocalCacheUnboundedGrowth: Rule {
                         at: entry.span,
                         help: "add a step after the build that runs \(Quoted.code("rm -rf \(source) && mv \(destination) \(source)"))",
                         fix: plan.editor.replaceDirectory(source, with: destination, after: step, in: plan).map {
-                            Fix(summary: "add a \"Move cache\" step after the build", edits: [$0])
+                            Fix(summary: "add a \"Move cache\" step after the build", path: plan.file.path, edits: [$0])
                         })
                 }
                 guard let restore else { return nil }

@@ -68,7 +68,7 @@ struct RegistryRefUppercase: Rule {
                         "the cache ref \(Quoted.code(written)) has uppercase letters in its repository: \(outcome) with `invalid reference format: repository name must be lowercase`",
                         at: entry.span(of: field), help: "write \(Quoted.code(Self.lowercased(written)))", severity: failure.severity,
                         fix: entry.replacing(field, with: "ref=\(Self.lowercased(written))").map {
-                            Fix(summary: "lowercase the cache ref's repository", edits: [$0])
+                            Fix(summary: "lowercase the cache ref's repository", path: entry.span.path, edits: [$0])
                         })
                 }
                 if repository.containsText("github.repository") {

@@ -60,7 +60,7 @@ struct CommandEditor: PlanEditor {
             usesTLS
             ? "run `docker context create \(Self.tlsContext)` and `\(Self.createCommand) \(Self.tlsContext)` before the build"
             : "run `\(Self.createCommand)` before the build"
-        return Fix(summary: summary, edits: [edit])
+        return Fix(summary: summary, path: file.path, edits: [edit])
     }
 
     /// Lines holding `commands`, inserted where the layout puts a command before the build's.

@@ -10,10 +10,11 @@ struct GitHubActionsEditor: PlanEditor {
             // A setup step would not change the builder `docker build` uses.
             return nil
         case .dockerDriverSetup(let creator):
-            guard let driver = creator.inputs.first(where: { $0.text == "driver" }), !creator.inputsInFlowStyle else { return nil }
+            guard let driver = creator.inputs.first(where: { $0.text == "driver" }), !creator.inputsInFlowStyle, creator.span.path == file.path
+            else { return nil }
             var lines = driver.span.start.line...driver.span.start.line
             if creator.inputs.count == 1, let with = creator.inputsKey { lines = with.start.line...driver.span.start.line }
-            return Fix(summary: "remove `driver: docker` from the setup step", edits: [file.removal(ofLines: lines)])
+            return Fix(summary: "remove `driver: docker` from the setup step", path: file.path, edits: [file.removal(ofLines: lines)])
         case .unusedSetup(let setup):
             return addBuilderInput(to: step, naming: setup, in: file)
         case .lateSetup(let setup):
@@ -22,7 +23,7 @@ struct GitHubActionsEditor: PlanEditor {
             else { return nil }
             return Fix(
                 summary: "move the `docker/setup-buildx-action` step before the build",
-                edits: [
+                path: file.path, edits: [
                     .insert(file.text(ofLines: item.firstLine...item.lastLine), at: file.startOffset(ofLine: target)),
                     file.removal(ofLines: item.firstLine...item.lastLine),
                 ])
@@ -39,7 +40,7 @@ struct GitHubActionsEditor: PlanEditor {
             text += newStep("docker/setup-buildx-action", name: "Set up Docker Buildx", beside: step, dashColumn: item.dashColumn, in: plan)
             return Fix(
                 summary: "add \(needsQEMU ? "`docker/setup-qemu-action` and " : "")`docker/setup-buildx-action` before the build",
-                edits: [.insert(text, at: file.startOffset(ofLine: item.firstLine))])
+                path: file.path, edits: [.insert(text, at: file.startOffset(ofLine: item.firstLine))])
         }
     }
 
@@ -53,12 +54,12 @@ struct GitHubActionsEditor: PlanEditor {
         if let existing = permissions.entries.first(where: { $0.scope.text == scope }) {
             return Fix(
                 summary: "grant `\(scope): \(level)`",
-                edits: [TextEdit(range: existing.level.span.byteRange, replacement: level)])
+                path: file.path, edits: [TextEdit(range: existing.level.span.byteRange, replacement: level)])
         }
         let line = first.scope.span.start.line
         return Fix(
             summary: "grant `\(scope): \(level)`",
-            edits: [.insert(file.lines(["\(scope): \(level)"], indent: first.scope.span.start.column - 1), at: file.startOffset(ofLine: line))])
+            path: file.path, edits: [.insert(file.lines(["\(scope): \(level)"], indent: first.scope.span.start.column - 1), at: file.startOffset(ofLine: line))])
     }
 
     /// The documented "Move cache" step, inserted right after the build step in its style, under the
@@ -101,7 +102,7 @@ struct GitHubActionsEditor: PlanEditor {
             else { return nil }
             edits.append(file.insertion(file.lines(["id: \(id)"], indent: setup.span.start.column - 1), afterLine: item.firstLine))
         }
-        return Fix(summary: "name the setup step's builder in `builder:`", edits: edits)
+        return Fix(summary: "name the setup step's builder in `builder:`", path: file.path, edits: edits)
     }
 
     /// A new step in the style of the build step: same indentation and quoting, a `name:` when the
