@@ -470,9 +470,6 @@ enum KnownFuzzIssue {
         "SARIFReporter.lineHash (filters the whole line) and TextReporter's excerpt (converts the whole line to "
         + "scalars) do work proportional to the line for every finding: a workflow written on one line with n "
         + "findings costs n² to report (2,000 builds on one 130 KB line: SARIF 58 s, text 19 s in release)"
-    static let driverRemovalLeavesBlockScalar =
-        "DockerDriverCause: \"remove driver: docker\" removes the key's line only, so a value written as a block "
-        + "scalar (`driver: |-` with `docker` on the next line) is left behind and the file no longer parses"
     static let aliasAmplifiedFindings =
         "ActionInputUnknown (an edit distance per unknown input, recomputed for every alias of the same step) and "
         + "TextReporter (each excerpt measured over its whole line): a small file whose aliases expand to tens of "
@@ -642,9 +639,7 @@ enum FuzzOracle {
         }
         guard isYAML(kind) else { return problems }
         guard let root = try? YAMLDocument.parse(after) else {
-            let driverRemoval = fix.summary == "remove `driver: docker` from the setup step"
-            let known = driverRemoval ? KnownFuzzIssue.driverRemovalLeavesBlockScalar : nil
-            return problems + [Problem("\(label): the result is not valid YAML", knownIssue: known)]
+            return problems + [Problem("\(label): the result is not valid YAML")]
         }
         var lost = keyPaths(try? YAMLDocument.parse(file))
         for path in keyPaths(root).items { lost.remove(path) }

@@ -466,9 +466,7 @@ struct FuzzRegressionTests {
         }
         #expect(fix.summary == "remove `driver: docker` from the setup step")
         let fixed = String(decoding: FixApplier.apply([fix], to: file.bytes).bytes, as: UTF8.self)
-        withKnownIssue(Comment(rawValue: KnownFuzzIssue.driverRemovalLeavesBlockScalar)) {
-            #expect(fixed == text.replacingOccurrences(of: "          driver: |-\n            docker\n", with: ""), "\(fixed)")
-        }
+        #expect(fixed == text.replacingOccurrences(of: "          driver: |-\n            docker\n", with: ""), "\(fixed)")
     }
 
     /// An attribute misspelt in several places of one entry: one `fix` run renames every one.

@@ -46,14 +46,16 @@ extension SourceFile {
         return (line, lastContentLine(of: step, from: line, indent: indent), indent)
     }
 
-    /// The step's last line of content: found back from the parser's end mark, which stands where the
-    /// next item starts, so the cost is the trailing blank lines, not the length of the step.
-    private func lastContentLine(of step: Step, from line: Int, indent: Int) -> Int {
-        if let end = step.end {
-            var last = min(end.column == 1 ? end.line - 1 : end.line, lineCount)
-            while last > line, isBlankOrComment(line: last) || indentation(ofLine: last) <= indent { last -= 1 }
-            return max(last, line)
-        }
+    /// The lines of a block mapping entry whose key starts at `key`: the key's line and the lines after it
+    /// indented deeper (a block scalar's body, `driver: |-` then `docker`, or a plain scalar folded over
+    /// lines); blank and comment lines count only when more of the value follows them.
+    func mappingEntryLines(at key: Location) -> ClosedRange<Int> {
+        key.line...lastLine(indentedDeeperThan: key.column - 1, after: key.line)
+    }
+
+    /// The last line after `line` that belongs to it by indentation: every later line of content indented
+    /// more than `indent`, up to the first that is not (blank and comment lines in between are skipped).
+    private func lastLine(indentedDeeperThan indent: Int, after line: Int) -> Int {
         var last = line
         var next = line + 1
         while next <= lineCount {
@@ -64,6 +66,17 @@ extension SourceFile {
             next += 1
         }
         return last
+    }
+
+    /// The step's last line of content: found back from the parser's end mark, which stands where the
+    /// next item starts, so the cost is the trailing blank lines, not the length of the step.
+    private func lastContentLine(of step: Step, from line: Int, indent: Int) -> Int {
+        if let end = step.end {
+            var last = min(end.column == 1 ? end.line - 1 : end.line, lineCount)
+            while last > line, isBlankOrComment(line: last) || indentation(ofLine: last) <= indent { last -= 1 }
+            return max(last, line)
+        }
+        return lastLine(indentedDeeperThan: indent, after: line)
     }
 
     /// The text of whole lines, line breaks included, to be inserted elsewhere: the file's last line may

@@ -12,8 +12,8 @@ struct GitHubActionsEditor: PlanEditor {
         case .dockerDriverSetup(let creator):
             guard let driver = creator.inputs.first(where: { $0.text == "driver" }), !creator.inputsInFlowStyle, creator.span.path == file.path
             else { return nil }
-            var lines = driver.span.start.line...driver.span.start.line
-            if creator.inputs.count == 1, let with = creator.inputsKey { lines = with.start.line...driver.span.start.line }
+            var lines = file.mappingEntryLines(at: driver.span.start)
+            if creator.inputs.count == 1, let with = creator.inputsKey { lines = with.start.line...lines.upperBound }
             return Fix(summary: "remove `driver: docker` from the setup step", path: file.path, edits: [file.removal(ofLines: lines)])
         case .unusedSetup(let setup):
             return addBuilderInput(to: step, naming: setup, in: file)
