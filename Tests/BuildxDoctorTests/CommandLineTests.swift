@@ -630,6 +630,30 @@ struct ConfigurationCommandLineTests {
         #expect(try run(["fix", "--write", "-"], input: exportingWorkflow()).status == 2)
     }
 
+    /// A suppression comment in a Makefile a CI job runs hides the finding the job's check places there; a
+    /// comment on the same line number of the CI file does not.
+    @Test func suppressionsInAFollowedMakefileApply() throws {
+        let config = "version: 2.1\njobs:\n  build:\n    machine: true # buildx-doctor: ignore[cache-attribute-unknown] not here\n"
+            + "    steps:\n      - run: make image\n"
+        let makefile = "image:\n\t# buildx-doctor: ignore[cache-attribute-unknown] on purpose\n"
+            + "\tdocker buildx build --cache-to type=registry,ref=ghcr.io/a/b:c,ignore-errors=true .\n"
+            + "other:\n\tdocker buildx build --cache-to type=registry,ref=ghcr.io/a/b:c,ignore-errors=true .\n"
+        let repo = try repository([".circleci/config.yml": config, "Makefile": makefile.replacingOccurrences(of: "other:\n", with: "")])
+        defer { try? FileManager.default.removeItem(at: repo) }
+        let result = try run(["check", "--format", "json", "--fail-on", "never"], in: repo)
+        #expect(result.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        func places(_ key: String) -> [String] {
+            (report[key] as? [[String: Any]] ?? []).map { "\($0["rule"]!) \($0["path"]!):\($0["line"]!):\($0["column"]!)" }
+        }
+        #expect(
+            places("diagnostics") == [
+                "suppression-unused .circleci/config.yml:4:43", "cache-export-unsupported-by-driver Makefile:3:33",
+                "cache-export-unsupported-by-driver Makefile:4:33", "cache-attribute-unknown Makefile:4:65",
+            ])
+        #expect(places("suppressed") == ["cache-attribute-unknown Makefile:3:65"])
+    }
+
     /// A finding that a CI file's check places in the Makefile it runs carries an edit of the Makefile: it is
     /// applied to the Makefile (once, in the job's context), never to the CI file's bytes.
     @Test func aFixOfAFollowedMakefileIsMadeInTheMakefile() throws {

@@ -192,8 +192,11 @@ public struct Checker: Sendable {
         let input = FrontendInput(file: file, yaml: root, repository: repository, runnerFacts: runnerFacts)
         for frontend in Frontends.all {
             if let plan = frontend.plan(input) {
-                var outcome = finish(file, kind: plan.kind, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
-                outcome.referenced = plan.referencedPaths.sorted().compactMap { try? load($0) }
+                let referenced = plan.referencedPaths.sorted().compactMap { try? load($0) }
+                var outcome = finish(
+                    file, kind: plan.kind, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration,
+                    referenced: referenced)
+                outcome.referenced = referenced
                 return outcome
             }
         }
@@ -210,9 +213,13 @@ public struct Checker: Sendable {
         return FileOutcome(isExplicit ? .skipped(file.path) : .ignored, ignoredPath: file.path)
     }
 
-    /// Applies the configuration's severities and the file's suppression comments to its findings.
+    /// Applies the configuration's severities and the suppression comments to a file's findings: each
+    /// finding is matched against the comments of the file it is in, the checked file or one of the
+    /// `referenced` files its plan reads (a script a job runs). Unused suppressions are reported for the
+    /// checked file only: a script's suppression may be used when another CI file runs it.
     private func finish(
-        _ file: SourceFile, kind: FileKind, _ diagnostics: [Diagnostic], enabled: [any Rule], configuration: Configuration?
+        _ file: SourceFile, kind: FileKind, _ diagnostics: [Diagnostic], enabled: [any Rule], configuration: Configuration?,
+        referenced: [SourceFile] = []
     ) -> FileOutcome {
         func setting(_ rule: String) -> Configuration.RuleSetting {
             configuration?.setting(of: rule, forFileAt: file.path) ?? .on
@@ -230,8 +237,22 @@ public struct Checker: Sendable {
         let (directives, problems) = Suppressions.directives(
             in: file, syntax: CommentSyntax.of(path: file.path), knownRules: Self.ruleIDs)
         let running = Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id])
-        let (reported, suppressed, unused) = Suppressions.apply(
-            directives, to: diagnostics.compactMap(configured), in: file, isEnabled: { running.contains($0) && setting($0) != .off })
+        let isEnabled = { (rule: String) in running.contains(rule) && setting(rule) != .off }
+        var own: [Diagnostic] = []
+        var elsewhere: [String: [Diagnostic]] = [:]
+        for diagnostic in diagnostics.compactMap(configured) {
+            if diagnostic.span.path == file.path { own.append(diagnostic) } else { elsewhere[diagnostic.span.path, default: []].append(diagnostic) }
+        }
+        var (reported, suppressed, unused) = Suppressions.apply(directives, to: own, in: file, isEnabled: isEnabled)
+        for other in referenced {
+            guard let found = elsewhere.removeValue(forKey: other.path) else { continue }
+            let (otherDirectives, _) = Suppressions.directives(in: other, syntax: CommentSyntax.of(path: other.path), knownRules: Self.ruleIDs)
+            let (kept, hidden, _) = Suppressions.apply(otherDirectives, to: found, in: other, isEnabled: isEnabled)
+            reported += kept
+            suppressed += hidden
+        }
+        // Findings in files that could not be read again keep their place (the plan still read them).
+        reported += elsewhere.sorted { $0.key < $1.key }.flatMap(\.value)
         return FileOutcome(.checked(file, kind: kind, diagnostics: reported + (problems + unused).compactMap(configured)), suppressed: suppressed)
     }
 
