@@ -211,8 +211,7 @@ public enum RunnerHost: Sendable, Equatable {
         case .dockerInDocker(let image, let major?) where major < 29:
             "the `\(image)` service runs Docker \(major), which starts without the containerd image store"
         case .remoteDocker(let version?): "CircleCI's remote Docker \(version)"
-        case .thisMachine(let machine, _) where machine.engineStore != nil:
-            "this machine's Docker Engine, read with `docker info`, uses the \(machine.engineStore == .containerd ? "containerd" : "classic") image store"
+        case .thisMachine(let machine, _) where machine.engineStore != nil: "read from this machine with `docker info`"
         default: "the engine's image store is not known from this file"
         }
     }
