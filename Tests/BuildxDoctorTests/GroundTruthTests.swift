@@ -17,6 +17,8 @@ struct Testbed: Sendable {
     let registry: String
     /// Builders of BuildKit drivers (`Scripts/testbed.sh start --full`), by driver.
     let builders: [Driver: String]
+    /// Every line of the env file (`TESTBED_BUILDX_VERSION`, `TESTBED_ENGINE_VERSION`…).
+    let values: [String: String]
 
     /// The drivers this testbed can build on.
     var drivers: [Driver] { [.docker(.classic), .docker(.containerd)] + [Driver.remote, .dockerContainer].filter { builders[$0] != nil } }
@@ -40,20 +42,30 @@ struct Testbed: Sendable {
         return Testbed(
             docker: docker, dockerConfig: config, path: values["TESTBED_PATH"] ?? "",
             hosts: [.classic: classic, .containerd: containerd], registry: values["TESTBED_REGISTRY"] ?? "127.0.0.1:5000",
-            builders: builders)
+            builders: builders, values: values)
     }()
+
+    /// The engine builds on a driver talk to: the docker driver's own, the classic one for the BuildKit
+    /// builders (which run beside it).
+    func store(of driver: Driver) -> ImageStore {
+        if case .docker(let engine) = driver { return engine }
+        return .classic
+    }
+
+    /// The environment docker runs with for builds on a driver. No traffic may leave the machine: s3 gets
+    /// dummy keys and no metadata service lookups.
+    func environment(for driver: Driver) -> [String: String] {
+        [
+            "DOCKER_HOST": hosts[store(of: driver)]!, "DOCKER_CONFIG": dockerConfig, "PATH": path, "HOME": NSTemporaryDirectory(),
+            "AWS_EC2_METADATA_DISABLED": "true", "AWS_ACCESS_KEY_ID": "testbed", "AWS_SECRET_ACCESS_KEY": "testbed",
+            "BUILDX_NO_DEFAULT_ATTESTATIONS": "1",
+        ]
+    }
 
     /// Runs `docker buildx build` of a `FROM scratch` context on a driver: the docker driver of one engine,
     /// or a BuildKit builder (which runs beside the classic engine).
     func build(_ arguments: [String], on driver: Driver) throws -> CommandResult {
-        let store: ImageStore
-        var builder: [String] = []
-        if case .docker(let engine) = driver {
-            store = engine
-        } else {
-            store = .classic
-            builder = ["--builder", builders[driver]!]
-        }
+        let builder = builders[driver].map { ["--builder", $0] } ?? []
         let context = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: context) }
         try "hello\n".write(to: context.appendingPathComponent("file"), atomically: true, encoding: .utf8)
@@ -61,12 +73,7 @@ struct Testbed: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: docker)
         process.arguments = ["buildx", "build", "--progress", "plain"] + builder + arguments + [context.path]
-        // No traffic may leave the machine: s3 gets dummy keys and no metadata service lookups.
-        process.environment = [
-            "DOCKER_HOST": hosts[store]!, "DOCKER_CONFIG": dockerConfig, "PATH": path, "HOME": NSTemporaryDirectory(),
-            "AWS_EC2_METADATA_DISABLED": "true", "AWS_ACCESS_KEY_ID": "testbed", "AWS_SECRET_ACCESS_KEY": "testbed",
-            "BUILDX_NO_DEFAULT_ATTESTATIONS": "1",
-        ]
+        process.environment = environment(for: driver)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
