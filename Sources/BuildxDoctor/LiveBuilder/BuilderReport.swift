@@ -83,7 +83,7 @@ public struct BuilderReport: Sendable {
             lines.append(name.padding(toLength: 27, withPad: " ", startingAt: 0) + (supported.map { $0 ? "yes" : "no: \(reason)" } ?? "unknown"))
         }
         for gate in versionGates where gate.met == false {
-            lines.append("\(gate.feature): no (needs \(gate.minimum))")
+            lines.append(gate.feature.padding(toLength: max(27, gate.feature.count + 1), withPad: " ", startingAt: 0) + "no: needs \(gate.minimum)")
         }
         return lines.joined(separator: "\n") + "\n"
     }
