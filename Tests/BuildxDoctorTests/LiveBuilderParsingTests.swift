@@ -263,3 +263,118 @@ struct LiveBuilderCheckTests {
         #expect(result.file.text == "docker buildx build --build-arg 'A=it'\\''s here' -t x:1 '$HOME'\n")
     }
 }
+
+/// A stand-in docker CLI: a shell script that answers `info`, `buildx version`, `buildx ls` and `buildx
+/// inspect` with recorded outputs, so the probe's choices (which command, which builder) are tested without
+/// a daemon.
+private func fakeDocker(buildx: String, infoFails: Bool = false, slow: Bool = false) throws -> (docker: String, folder: URL) {
+    let folder = try temporaryFolder()
+    for name in ["ls-json-v0.29.1-classic-engine.jsonl", "inspect-v0.11-docker.txt", "inspect-v0.29.1-remote.txt"] {
+        try builderFixture(name).write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    let script = """
+        #!/bin/sh
+        echo "$*" >> "\(folder.path)/calls"
+        \(slow ? "sleep 30" : ":")
+        case "$*" in
+          "info --format "*) \(infoFails ? "echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2; exit 1" : "printf '[[\"Backing Filesystem\",\"extfs\"]]\\t28.5.2\\n'") ;;
+          "buildx version") echo "github.com/docker/buildx \(buildx) 0123abc" ;;
+          "buildx ls --format json") cat "\(folder.path)/ls-json-v0.29.1-classic-engine.jsonl" ;;
+          "buildx inspect") cat "\(folder.path)/inspect-v0.11-docker.txt" ;;
+          "buildx inspect bk-remote") cat "\(folder.path)/inspect-v0.29.1-remote.txt" ;;
+          "buildx inspect "*) echo "ERROR: no builder found" >&2; exit 1 ;;
+          *) echo "unexpected: $*" >&2; exit 99 ;;
+        esac
+        """
+    let docker = folder.appendingPathComponent("docker")
+    try script.write(to: docker, atomically: true, encoding: .utf8)
+    chmod(docker.path, 0o755)
+    return (docker.path, folder)
+}
+
+private func calls(_ folder: URL) -> [String] {
+    ((try? String(contentsOf: folder.appendingPathComponent("calls"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+}
+
+@Suite("Live builder: the probe's commands")
+struct LiveProbeTests {
+    private let environment = ["PATH": "/usr/bin:/bin"]
+
+    @Test func currentBuildxListsBuildersAndTakesTheCurrentOne() throws {
+        let (docker, folder) = try fakeDocker(buildx: "v0.36.1")
+        let machine = try LiveProbe(docker: docker, environment: environment, binfmtFolder: folder.path + "/none").read()
+        #expect(calls(folder) == ["info --format {{json .DriverStatus}}\t{{.ServerVersion}}", "buildx version", "buildx ls --format json"])
+        #expect(machine.selected == "default")
+        #expect(machine.selectedBy == "current")
+        #expect(machine.engineStore == .classic)
+        #expect(machine.engineVersion == "28.5.2")
+        #expect(machine.buildxVersion == "v0.36.1")
+        #expect(machine.builders.count == 4)
+        #expect(machine.emulators == [])
+    }
+
+    @Test func buildxBuilderChoosesUnlessBuilderIsGiven() throws {
+        let (docker, folder) = try fakeDocker(buildx: "v0.36.1")
+        let fromEnvironment = try LiveProbe(docker: docker, environment: environment.merging(["BUILDX_BUILDER": "bk-dc"]) { $1 }).read()
+        #expect(fromEnvironment.selected == "bk-dc")
+        #expect(fromEnvironment.selectedBy == "BUILDX_BUILDER")
+        let given = try LiveProbe(docker: docker, environment: environment.merging(["BUILDX_BUILDER": "bk-dc"]) { $1 }).read(builder: "bk-remote")
+        #expect(given.selected == "bk-remote")
+        #expect(given.selectedBy == "--builder")
+        #expect(throws: LiveBuilderError.noSuchBuilder("nope", known: ["bk-cache-gt", "bk-dc", "bk-remote", "default"])) {
+            try LiveProbe(docker: docker, environment: environment).read(builder: "nope")
+        }
+        #expect(calls(folder).filter { $0.hasPrefix("buildx inspect") }.isEmpty)
+    }
+
+    @Test func buildxBefore013IsReadWithInspect() throws {
+        let (docker, folder) = try fakeDocker(buildx: "v0.12.1")
+        let current = try LiveProbe(docker: docker, environment: environment).read()
+        #expect(calls(folder).last == "buildx inspect")
+        #expect(current.selected == "default")
+        // Old inspect prints no labels: docker info decides the store.
+        #expect(current.selectedBuilder?.driver(engineStore: current.engineStore) == .docker(.classic))
+        let named = try LiveProbe(docker: docker, environment: environment).read(builder: "bk-remote")
+        #expect(calls(folder).last == "buildx inspect bk-remote")
+        #expect(named.selectedBuilder?.driver(engineStore: nil) == .remote)
+        #expect(throws: LiveBuilderError.noSuchBuilder("gone", known: [])) {
+            try LiveProbe(docker: docker, environment: environment).read(builder: "gone")
+        }
+    }
+
+    @Test func aMissingCLIOrDaemonIsOneError() throws {
+        #expect(throws: LiveBuilderError.dockerNotFound("docker")) {
+            try LiveProbe(docker: "docker", environment: ["PATH": "/nonexistent"]).read()
+        }
+        let (docker, _) = try fakeDocker(buildx: "v0.36.1", infoFails: true)
+        #expect(
+            throws: LiveBuilderError.daemonUnreachable(
+                "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")
+        ) {
+            try LiveProbe(docker: docker, environment: environment).read()
+        }
+    }
+
+    @Test func aCommandThatHangsIsStopped() throws {
+        let (docker, _) = try fakeDocker(buildx: "v0.36.1", slow: true)
+        let start = Date()
+        #expect(throws: LiveBuilderError.timedOut(command: "\(docker) info --format {{json .DriverStatus}}\t{{.ServerVersion}}", seconds: 0.5)) {
+            try LiveProbe(docker: docker, environment: environment, timeout: 0.5).read()
+        }
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    @Test func emulatorsAreReadFromTheBinfmtFolder() throws {
+        let (docker, folder) = try fakeDocker(buildx: "v0.36.1")
+        let binfmt = folder.appendingPathComponent("binfmt")
+        try FileManager.default.createDirectory(at: binfmt, withIntermediateDirectories: true)
+        try "enabled\ninterpreter /usr/bin/qemu-aarch64\n".write(to: binfmt.appendingPathComponent("qemu-aarch64"), atomically: true, encoding: .utf8)
+        try "disabled\n".write(to: binfmt.appendingPathComponent("qemu-riscv64"), atomically: true, encoding: .utf8)
+        try "enabled\n".write(to: binfmt.appendingPathComponent("status"), atomically: true, encoding: .utf8)
+        try "".write(to: binfmt.appendingPathComponent("register"), atomically: true, encoding: .utf8)
+        let machine = try LiveProbe(docker: docker, environment: environment, binfmtFolder: binfmt.path).read()
+        #expect(machine.emulators == [Emulator(name: "qemu-aarch64", isEnabled: true), Emulator(name: "qemu-riscv64", isEnabled: false)])
+        let text = try #require(BuilderReport(machine)).text()
+        #expect(text.contains("emulators  linux/arm64 (qemu-aarch64)\n"))
+    }
+}
