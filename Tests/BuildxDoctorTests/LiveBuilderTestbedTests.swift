@@ -46,7 +46,7 @@ extension Testbed {
 private let guardCases = (Testbed.current?.drivers ?? []).flatMap { Testbed.current!.guardCases(on: $0) }
 
 @Suite("Live builder on the testbed", .tags(.groundTruth), .enabled(if: liveTestbedCanRun), .serialized)
-struct LiveBuilderTestbedTests {
+struct LiveBuilderGroundTruthTests {
     let testbed = Testbed.current!
 
     @Test(arguments: Testbed.current?.drivers ?? [])

@@ -69,7 +69,9 @@ public struct LiveProbe: Sendable {
             guard builders.contains(where: { $0.name == name }) else { throw .noSuchBuilder(name, known: builders.map(\.name)) }
             selected = name
         } else {
-            guard let current = builders.first(where: \.isCurrent) ?? builders.first else { throw .noSuchBuilder("(current)", known: []) }
+            guard let current = builders.first(where: \.isCurrent) else {
+                throw .unreadableOutput(command: "\(docker) buildx ls --format json", line: 1, reason: "no builder is marked current")
+            }
             selected = current.name
         }
         return LiveMachine(
