@@ -187,6 +187,18 @@ struct LiveBuilderCheckTests {
         #expect(findings(script, on: dc) == ["4:load-multi-platform:error"])
     }
 
+    @Test func buildersNamedByUseAreTheMachines() throws {
+        let classic = try machine("ls-json-v0.29.1-classic-engine.jsonl", engineStore: .classic)
+        let switched = "docker buildx use bk-dc\ndocker buildx build --cache-to type=registry,ref=r.example/app:cache .\n"
+        #expect(findings(switched, on: classic) == [])
+        // `docker build` stays on the engine's own builder, whatever is current.
+        #expect(findings(switched + "docker build --cache-to type=inline --cache-to type=local,dest=/tmp/c .\n", on: classic) == [
+            "3:cache-export-unsupported-by-driver:error"
+        ])
+        let unknown = "docker buildx use elsewhere\ndocker buildx build --cache-to type=registry,ref=r.example/app:cache .\n"
+        #expect(findings(unknown, on: classic) == [])
+    }
+
     @Test func aMakefileRunsOnTheMachineToo() throws {
         let classic = try machine("ls-json-v0.29.1-classic-engine.jsonl", engineStore: .classic)
         let makefile = "image:\n\tdocker buildx build --cache-to type=local,dest=/tmp/cache .\n"
@@ -236,6 +248,10 @@ struct LiveBuilderCheckTests {
             ])],
             selected: "old", selectedBy: "current", engineStore: .classic, engineVersion: nil, buildxVersion: "v0.36.1", emulators: [])
         #expect(findings(gha, on: oldKit) == ["1:gha-cache-legacy-service:error"])
+        var checker = Checker()
+        checker.machine = oldKit
+        guard case .checked(_, _, let found) = checker.check(SourceFile(path: "build.sh", text: gha)) else { return }
+        #expect(found.first?.message.contains("BuildKit v0.18.2 (builder `old` on this machine)") == true)
         // A release-less buildx (a distribution build) and a current one leave the rules silent.
         let current = try machine("ls-json-2025-two-builders.jsonl", selected: "bla", engineStore: .classic, buildx: "v0.36.1")
         #expect(findings(gha, on: current) == [])
