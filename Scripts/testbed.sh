@@ -22,7 +22,8 @@ WORK=${BUILDX_DOCTOR_TESTBED:-/tmp/buildx-doctor-testbed}
 RUN=$WORK/run
 
 fail() { echo "TESTBED UNAVAILABLE: $*"; exit 3; }
-# --full could not be set up: say so, and go on with the engines alone.
+# --full could not be set up: say so, and go on with the engines alone. start_buildkit runs under `if !`,
+# where set -e is off, so every call is followed by its own `return 1`.
 partial() { echo "TESTBED UNAVAILABLE: --full: $*"; unset DOCKER_HOST; return 1; }
 
 ready() { DOCKER_HOST=unix://$RUN/$1.sock "$WORK/root/usr/bin/docker" info >/dev/null 2>&1; }
@@ -78,7 +79,11 @@ start() {
   ready classic || fail "dockerd (classic image store) did not start: $(tail -1 "$RUN/classic.log")"
   ready containerd || fail "dockerd (containerd image store) did not start: $(tail -1 "$RUN/containerd.log")"
   curl -fsS http://127.0.0.1:5000/v2/ >/dev/null 2>&1 || fail "the registry did not start: $(tail -1 reg/log)"
-  if $full && ! start_buildkit; then full=false; fi
+  if $full && ! start_buildkit; then
+    full=false
+    # What a failed start made is not left half-usable: its builders go (buildkitd itself is stopped by stop).
+    DOCKER_HOST=unix://$RUN/classic.sock docker buildx rm bk-remote bk-dc >/dev/null 2>&1 || true
+  fi
   cat > "$WORK/env" <<ENV
 TESTBED_DOCKER=$WORK/root/usr/bin/docker
 TESTBED_DOCKER_CONFIG=$DOCKER_CONFIG
@@ -99,16 +104,16 @@ ENV
 # buildkitd from Debian's BuildKit sources, a remote builder on it, and a docker-container builder.
 start_buildkit() {
   cd "$WORK"
-  if [ ! -x bin/buildkitd ]; then build_buildkit || partial "cannot build buildkitd from Debian's sources: $(tail -3 build.err 2>/dev/null | tr '\n' ' ')"; fi
+  if [ ! -x bin/buildkitd ]; then build_buildkit || { partial "cannot build buildkitd from Debian's sources: $(tail -3 build.err 2>/dev/null | tr '\n' ' ')"; return 1; }; fi
   mkdir -p "$WORK/bkstate"
   bin/buildkitd --addr "unix://$RUN/buildkitd.sock" --root "$WORK/bkstate" --oci-worker=true --containerd-worker=false \
     > "$RUN/buildkitd.log" 2>&1 &
   echo $! > "$RUN/buildkitd.pid"
   for _ in $(seq 30); do bin/buildctl --addr "unix://$RUN/buildkitd.sock" debug workers >/dev/null 2>&1 && break; sleep 1; done
-  bin/buildctl --addr "unix://$RUN/buildkitd.sock" debug workers >/dev/null 2>&1 || partial "buildkitd did not start: $(tail -1 "$RUN/buildkitd.log")"
+  bin/buildctl --addr "unix://$RUN/buildkitd.sock" debug workers >/dev/null 2>&1 || { partial "buildkitd did not start: $(tail -1 "$RUN/buildkitd.log")"; return 1; }
   export DOCKER_HOST=unix://$RUN/classic.sock
   docker buildx rm bk-remote bk-dc >/dev/null 2>&1 || true
-  docker buildx create --name bk-remote --driver remote "unix://$RUN/buildkitd.sock" >/dev/null || partial "cannot create the remote builder"
+  docker buildx create --name bk-remote --driver remote "unix://$RUN/buildkitd.sock" >/dev/null || { partial "cannot create the remote builder"; return 1; }
   rm -rf img; mkdir -p img/rootfs/usr/bin img/rootfs/etc img/rootfs/tmp
   cp bin/buildkitd bin/buildctl "$(command -v runc)" img/rootfs/usr/bin/
   for library in $(ldd "$(command -v runc)" | grep -oE '/[^ ]+'); do
@@ -116,10 +121,10 @@ start_buildkit() {
   done
   printf 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/bin\nVOLUME /var/lib/buildkit\nENTRYPOINT ["buildkitd"]\n' > img/Dockerfile
   docker buildx build --builder default -q -t 127.0.0.1:5000/buildkit:local --push img >/dev/null 2>&1 \
-    || partial "cannot build the local BuildKit image"
+    || { partial "cannot build the local BuildKit image"; return 1; }
   docker buildx create --name bk-dc --driver docker-container \
     --driver-opt image=127.0.0.1:5000/buildkit:local,network=host --bootstrap >/dev/null 2>&1 \
-    || partial "cannot start the docker-container builder"
+    || { partial "cannot start the docker-container builder"; return 1; }
   unset DOCKER_HOST
 }
 

@@ -61,6 +61,12 @@ public enum Driver: Hashable, Sendable, CustomStringConvertible {
 public enum ImageStore: Hashable, Sendable, CaseIterable {
     case classic
     case containerd
+
+    /// Whether `--load` can put a manifest list (several platforms, or attestations) into an engine with this
+    /// store: buildx switches to the OCI exporter only when `docker info` shows the containerd store
+    /// (`docker/buildx util/dockerutil/client.go`), else `docker exporter does not currently support exporting
+    /// manifest lists`.
+    public var loadsManifestLists: Bool { self == .containerd }
 }
 
 /// The driver features buildx checks before a build (`docker/buildx driver/features.go`). The raw

@@ -11,6 +11,9 @@ struct Check: ParsableCommand {
             node_modules and what the configuration excludes); files named here are checked whatever their \
             name, and a list of steps, a step or a jobs: map is checked as if it sat in a job on ubuntu-latest. \
             - reads standard input.
+            With --builder current|NAME, scripts, Makefiles and jobs on self-hosted runners are checked \
+            against this machine's real builder (read as `buildx-doctor builder` does), so what could only \
+            be said with "may" is decided.
             Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage error, unusable configuration or \
             baseline, unreadable input, or nothing found to check.
             """)
@@ -19,6 +22,8 @@ struct Check: ParsableCommand {
     var paths: [String] = []
 
     @OptionGroup var input: InputOptions
+
+    @OptionGroup var live: LiveBuilderOptions
 
     @Option(help: "Output format: text, json, sarif or github.")
     var format: ReportFormat = .text
@@ -50,7 +55,9 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let paths = try input.paths(paths)
-        var report = try input.checker().check(paths: paths)
+        var checker = try input.checker()
+        if let builder = live.builder { checker.machine = try live.machine(builder: builder) }
+        var report = checker.check(paths: paths)
         try stopOnConfigurationErrors(report.configurationErrors)
         for error in report.inputErrors { try standardError("buildx-doctor: error: \(error)") }
         if report.checkedNothing, report.inputErrors.isEmpty { try stopBecauseNothingWasChecked(

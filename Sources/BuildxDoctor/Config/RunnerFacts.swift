@@ -29,13 +29,26 @@ public struct RunnerFacts: Sendable, Equatable {
     }
 
     public let runners: [Runner]
+    /// This machine's builders read live (`check --builder`): scripts, Makefiles and self-hosted jobs are
+    /// checked as running here.
+    public var machine: LiveMachine?
 
-    public init(runners: [Runner] = []) { self.runners = runners }
+    public init(runners: [Runner] = [], machine: LiveMachine? = nil) {
+        self.runners = runners
+        self.machine = machine
+    }
 
     /// `host` with the image stores of the first entry that matches the labels of `runsOn` (a label, a
     /// list of labels, or a `group`/`labels` mapping); `host` itself when none matches, when it is a
-    /// runner decided at run time or a composite action's caller.
+    /// runner decided at run time or a composite action's caller. With `machine`, a self-hosted job runs
+    /// on this machine (GitHub-hosted jobs keep the machine they are known to get).
     public func applied(to host: RunnerHost, runsOn: YAMLNode?) -> RunnerHost {
+        let host = appliedRunners(to: host, runsOn: runsOn)
+        if let machine, case .selfHosted(let label, _) = host { return .thisMachine(machine, runnerLabel: label) }
+        return host
+    }
+
+    private func appliedRunners(to host: RunnerHost, runsOn: YAMLNode?) -> RunnerHost {
         guard !runners.isEmpty else { return host }
         let labels = Self.labels(of: runsOn)
         guard !labels.isEmpty,
@@ -46,7 +59,7 @@ public struct RunnerFacts: Sendable, Equatable {
         switch host {
         case .githubHosted(let label, _): return .githubHosted(label: label, imageStores: stores)
         case .selfHosted(let label, _): return .selfHosted(label: label, imageStores: stores)
-        case .decidedAtRunTime, .caller, .dockerInDocker, .remoteDocker, .unknownMachine: return host
+        case .decidedAtRunTime, .caller, .dockerInDocker, .remoteDocker, .unknownMachine, .thisMachine: return host
         }
     }
 

@@ -26,6 +26,8 @@ public struct Checker: Sendable {
     public var standardInputPath: String?
     /// Name files relative to the working directory, without `./` (the command line does).
     public var relativePaths: Bool
+    /// This machine's builders read live (`check --builder`): scripts, Makefiles and self-hosted jobs run here.
+    public var machine: LiveMachine?
 
     /// The default for `maximumFileSize`: 8 MiB.
     public static let defaultMaximumFileSize = 8 << 20
@@ -175,7 +177,8 @@ public struct Checker: Sendable {
             }
         }
         let repository = RepositoryFileLoader(forFileAt: file.path, maximumFileSize: maximumFileSize, roots: repositoryRoots)
-        let runnerFacts = configuration?.runnerFacts ?? RunnerFacts()
+        var runnerFacts = configuration?.runnerFacts ?? RunnerFacts()
+        runnerFacts.machine = machine
         // A snippet (steps, one step, a jobs map) is checked as if it sat in a workflow: when asked to, or when
         // a file named on the command line is nothing else.
         if let forced = self.kind {

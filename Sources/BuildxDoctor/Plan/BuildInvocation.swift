@@ -9,6 +9,8 @@ public struct BuildInvocation: Sendable {
     public internal(set) var builder: BuilderState
     /// The buildx version a setup step before the build pinned (`version:`), if any.
     public internal(set) var buildxVersion: WrittenText?
+    /// This machine's buildx, read live, when the build runs here and no setup step installed another.
+    public internal(set) var liveBuildxVersion: SemanticVersion?
     /// The image stores the job's Docker Engine may use when the build runs: where `load` sends the
     /// image, whatever the builder. `nil` when the engine is not known (a composite action's caller).
     public internal(set) var engineStores: [ImageStore]?

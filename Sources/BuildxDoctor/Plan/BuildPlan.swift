@@ -211,6 +211,9 @@ public enum RunnerHost: Sendable, Equatable {
     case remoteDocker(version: String?)
     /// A machine the file does not describe: a script or Makefile checked on its own.
     case unknownMachine(String)
+    /// This machine, whose builders `check --builder` read live: a script or Makefile checked on its own
+    /// (`runnerLabel` is `nil`), or a self-hosted runner's job checked on that runner.
+    case thisMachine(LiveMachine, runnerLabel: String?)
 
     /// The image stores the runner's Docker Engine may use, or `nil` when even the engine is unknown.
     public var possibleImageStores: [ImageStore]? {
@@ -219,6 +222,7 @@ public enum RunnerHost: Sendable, Equatable {
         case .dockerInDocker(_, let major?) where major < 29: [.classic]
         case .remoteDocker(let version?) where DockerImageVersion.major(ofImage: ":" + version).map({ $0 < 29 }) == true: [.classic]
         case .decidedAtRunTime, .dockerInDocker, .remoteDocker, .unknownMachine: [.classic, .containerd]
+        case .thisMachine(let machine, _): machine.possibleEngineStores
         case .caller: nil
         }
     }
@@ -228,6 +232,7 @@ public enum RunnerHost: Sendable, Equatable {
         switch self {
         case .githubHosted, .selfHosted, .decidedAtRunTime, .caller: true
         case .dockerInDocker, .remoteDocker, .unknownMachine: false
+        case .thisMachine(_, let runnerLabel): runnerLabel != nil
         }
     }
 
@@ -240,6 +245,7 @@ public enum RunnerHost: Sendable, Equatable {
         case .dockerInDocker(let image, let major?) where major < 29:
             "the `\(image)` service runs Docker \(major), which starts without the containerd image store"
         case .remoteDocker(let version?): "CircleCI's remote Docker \(version)"
+        case .thisMachine(let machine, _) where machine.engineStore != nil: "read from this machine with `docker info`"
         default: "the engine's image store is not known from this file"
         }
     }

@@ -28,11 +28,20 @@ public struct Builder: Sendable {
     public let origin: Origin
     /// The BuildKit image the builder runs (`driver-opts: image=…`), when one is given.
     public let buildkitImage: WrittenText?
+    /// The builder's name when it is one of this machine's builders, read live (`check --builder`).
+    public let liveName: String?
+    /// The BuildKit version that live builder reports, when it is a release.
+    public let liveBuildKitVersion: SemanticVersion?
 
-    public init(possibleDrivers: [Driver], origin: Origin, buildkitImage: WrittenText? = nil) {
+    public init(
+        possibleDrivers: [Driver], origin: Origin, buildkitImage: WrittenText? = nil, liveName: String? = nil,
+        liveBuildKitVersion: SemanticVersion? = nil
+    ) {
         self.possibleDrivers = possibleDrivers
         self.origin = origin
         self.buildkitImage = buildkitImage
+        self.liveName = liveName
+        self.liveBuildKitVersion = liveBuildKitVersion
     }
 }
 

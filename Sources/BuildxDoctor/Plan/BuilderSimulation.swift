@@ -13,22 +13,42 @@ import BuildxModel
 /// CLI switches to the new engine's context, where no other builder was made current). A step that
 /// changes the builder in a way the plan cannot follow may also have changed the engine (a `daemon.json`
 /// edit), so after it the engine's image store is no longer taken as known.
+///
+/// On this machine, read live (`RunnerHost.thisMachine`), the job starts on the machine's selected builder
+/// with its real driver, and a builder named by `--builder`, `builder:` or `docker buildx use` that no step
+/// created is looked up among the machine's builders.
 public enum BuilderSimulation {
     public static func run(_ steps: [Step], on host: RunnerHost) -> [Step] {
         guard let stores = host.possibleImageStores else {
             let reason = "a composite action builds on its caller's builder"
             return steps.map {
-                $0.with(build: $0.build.map { decided($0, .unknown(reason: reason), buildxVersion: nil, engineStores: nil) })
+                $0.with(build: $0.build.map { decided($0, .unknown(reason: reason), buildxVersion: nil, liveBuildx: nil, engineStores: nil) })
             }
         }
         var engineStores = stores
         var engineDrivers: [Driver] { engineStores.map(Driver.docker) }
-        var current = BuilderState.known(Builder(possibleDrivers: engineDrivers, origin: .runnerDefault))
-        // What `docker build` uses whatever is current: the engine's own builder.
-        var engineDefault = current
+        var machine: LiveMachine?
+        if case .thisMachine(let live, _) = host { machine = live }
+        /// One of the machine's builders by name, with its real driver.
+        func live(_ name: String) -> BuilderState? {
+            guard let machine, let builder = machine.builder(named: name) else { return nil }
+            guard let driver = builder.driver(engineStore: machine.engineStore) else {
+                guard builder.driverName == "docker" else {
+                    return .unknown(reason: "builder `\(name)` on this machine uses the `\(builder.driverName)` driver, whose abilities are not known")
+                }
+                return .known(Builder(possibleDrivers: engineDrivers, origin: .runnerDefault, liveName: name))
+            }
+            return .known(Builder(possibleDrivers: [driver], origin: .runnerDefault, liveName: name, liveBuildKitVersion: builder.buildkitVersion))
+        }
+        let engineOwn = BuilderState.known(Builder(possibleDrivers: engineDrivers, origin: .runnerDefault))
+        var current = machine.flatMap { live($0.selected) } ?? engineOwn
+        // What `docker build` uses whatever is current: the engine's own builder (on this machine, the
+        // `docker` driver builder of the default context, named `default`).
+        var engineDefault = machine?.builder(named: "default")?.driverName == "docker" ? live("default") ?? engineOwn : engineOwn
         var createdByStepID: [String: BuilderState] = [:]
         var conditional: (condition: String, state: BuilderState)?
         var buildxVersion: WrittenText?
+        var liveBuildx = machine?.buildxRelease
 
         return steps.map { step in
             var result = step
@@ -41,13 +61,13 @@ public enum BuilderSimulation {
                         state = conditional.state
                     }
                 case .createdByStep(let id, _):
-                    state = createdByStepID[id] ?? .unknown(reason: "the builder comes from step `\(id)`, which this plan cannot follow")
+                    state = createdByStepID[id] ?? live(id) ?? .unknown(reason: "the builder comes from step `\(id)`, which this plan cannot follow")
                 case .other(let text, _):
-                    state = .unknown(reason: "the build names the builder `\(text)`")
+                    state = live(text) ?? .unknown(reason: "the build names the builder `\(text)`")
                 case .engineDefault:
                     state = engineDefault
                 }
-                result = step.with(build: decided(build, state, buildxVersion: buildxVersion, engineStores: engineStores))
+                result = step.with(build: decided(build, state, buildxVersion: buildxVersion, liveBuildx: liveBuildx, engineStores: engineStores))
             }
             guard let change = step.builderChange else { return result }
             let created: BuilderState
@@ -64,7 +84,10 @@ public enum BuilderSimulation {
                     Builder(possibleDrivers: installed.map(Driver.docker), origin: .installedEngine(stepIndex: step.index)))
                 engineDefault = step.condition == nil ? created : .unknown(reason: "the engine is replaced only when `\(step.condition!)`")
             case .create(let setup):
-                if let version = setup.buildxVersion { buildxVersion = version }
+                if let version = setup.buildxVersion {
+                    buildxVersion = version
+                    liveBuildx = nil
+                }
                 switch setup.driver {
                 case .known(let driver):
                     let drivers = driver.map { [$0] } ?? engineDrivers
@@ -76,7 +99,7 @@ public enum BuilderSimulation {
                 if let id = step.id { createdByStepID[id] = created }
                 guard setup.makesCurrent else { return result }
             case .use(let name):
-                created = name.flatMap { createdByStepID[$0] } ?? .unknown(reason: "the builder is switched to `\(name ?? "a variable")`, which this plan cannot follow")
+                created = name.flatMap { createdByStepID[$0] ?? live($0) } ?? .unknown(reason: "the builder is switched to `\(name ?? "a variable")`, which this plan cannot follow")
             case .unknown(let reason):
                 created = .unknown(reason: reason)
                 engineStores = ImageStore.allCases
@@ -94,11 +117,13 @@ public enum BuilderSimulation {
     }
 
     private static func decided(
-        _ build: BuildInvocation, _ state: BuilderState, buildxVersion: WrittenText?, engineStores: [ImageStore]?
+        _ build: BuildInvocation, _ state: BuilderState, buildxVersion: WrittenText?, liveBuildx: SemanticVersion?,
+        engineStores: [ImageStore]?
     ) -> BuildInvocation {
         var build = build
         build.builder = state
         build.buildxVersion = buildxVersion
+        build.liveBuildxVersion = liveBuildx
         build.engineStores = engineStores
         return build
     }

@@ -90,6 +90,15 @@ struct GHACacheLegacyService: Rule {
         {
             return "BuildKit \(Quoted.code(tag)) (pinned on line \(image.span.start.line))"
         }
+        // The versions read from this machine (`check --builder`) when nothing pins another.
+        if build.buildxVersion == nil, let version = build.liveBuildxVersion, version < VersionFacts.buildxGitHubCacheV2 {
+            return "buildx \(version) (on this machine)"
+        }
+        if let builder = build.builder.builder, builder.buildkitImage == nil, let name = builder.liveName,
+            let version = builder.liveBuildKitVersion, version < VersionFacts.buildkitGitHubCacheV2
+        {
+            return "BuildKit \(version) (builder `\(name)` on this machine)"
+        }
         return nil
     }
 }

@@ -111,8 +111,8 @@ struct LoadMultiPlatform: Rule {
                     "this `type=docker` output of \(multiPlatform ? "a multi-platform build" : "a build with attestations") will fail: the Docker image format holds one image manifest (`docker exporter does not support exporting manifest lists, use the oci exporter instead`)",
                     at: load.span, help: "write `type=oci,dest=…` instead, or build one platform per output without attestations")
             }
-            guard let stores = build.engineStores, build.builder.builder != nil, stores.contains(.classic) else { return nil }
-            let certain = stores == [.classic]
+            guard let stores = build.engineStores, build.builder.builder != nil, stores.contains(where: { !$0.loadsManifestLists }) else { return nil }
+            let certain = stores.allSatisfy { !$0.loadsManifestLists }
             return description.diagnostic(
                 certain
                     ? "loading \(what) will fail: the job's Docker Engine uses the classic image store, which holds one platform per image and no attestations (`docker exporter does not currently support exporting manifest lists`)"

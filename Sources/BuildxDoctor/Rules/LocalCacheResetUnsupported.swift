@@ -48,15 +48,22 @@ struct LocalCacheResetUnsupported: Rule {
 
     func check(_ plan: BuildPlan) -> [Diagnostic] {
         plan.builds.flatMap { _, _, build -> [Diagnostic] in
-            guard let pin = build.buildxVersion, let version = SemanticVersion(parsing: pin.text),
-                version < VersionFacts.buildxLocalCacheReset
-            else { return [] }
+            // A pinned version, else the one read from this machine (`check --builder`).
+            let buildx: (version: SemanticVersion, said: String)
+            if let pin = build.buildxVersion, let version = SemanticVersion(parsing: pin.text) {
+                buildx = (version, "buildx \(Quoted.code(pin.text)) (pinned on line \(pin.span.start.line))")
+            } else if build.buildxVersion == nil, let version = build.liveBuildxVersion {
+                buildx = (version, "buildx \(version) (on this machine)")
+            } else {
+                return []
+            }
+            guard buildx.version < VersionFacts.buildxLocalCacheReset else { return [] }
             return build.cacheExports.compactMap { entry in
                 guard let spec = entry.specs.first(where: { $0.backend == .local }), entry.value(of: "reset", in: spec).isTrue,
                     let field = spec.field("reset")
                 else { return nil }
                 return description.diagnostic(
-                    "`reset=true` is ignored: buildx \(Quoted.code(pin.text)) (pinned on line \(pin.span.start.line)) predates it (v0.35.0), so old cache blobs are never deleted",
+                    "`reset=true` is ignored: \(buildx.said) predates it (v0.35.0), so old cache blobs are never deleted",
                     at: entry.span(of: field),
                     help: "pin buildx \(VersionFacts.buildxLocalCacheReset) or later, or add a step that replaces the cache directory after the build")
             }

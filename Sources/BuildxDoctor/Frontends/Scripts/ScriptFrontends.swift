@@ -11,7 +11,7 @@ struct ShellScriptFrontend: Frontend {
         let start = file.span(0..<0)
         let reader = CommandSteps(file: file, loader: input.repository)
         let steps = reader.steps(ofScriptFile: file, startingAt: 0, context: CommandSteps.Context(actionsRuntime: .unknown), depth: 0)
-        let host = RunnerHost.unknownMachine("the machine that runs this script")
+        let host = input.runnerFacts.machine.map { RunnerHost.thisMachine($0, runnerLabel: nil) } ?? .unknownMachine("the machine that runs this script")
         let job = Job(id: "script", span: start, host: host, steps: BuilderSimulation.run(steps, on: host), place: "this script")
         return BuildPlan(file: file, kind: .shellScript, jobs: [job], editor: CommandEditor(layout: .script))
     }
@@ -41,7 +41,7 @@ struct MakefileFrontend: Frontend {
         guard CommandSteps.mayRunDocker(file.text) else { return BuildPlan(file: file, kind: .makefile, jobs: []) }
         let makefile = Makefile.parse(file.text)
         let reader = CommandSteps(file: file, loader: input.repository)
-        let host = RunnerHost.unknownMachine("the machine that runs make")
+        let host = input.runnerFacts.machine.map { RunnerHost.thisMachine($0, runnerLabel: nil) } ?? .unknownMachine("the machine that runs make")
         let jobs = makefile.rules.map { rule -> Job in
             let name = rule.targets.first?.text ?? "recipe"
             var steps: [Step] = []
