@@ -113,8 +113,8 @@ public struct Checker: Sendable {
             report.configurationErrors = inputs.configurationErrors
             return report
         }
-        // Scripts and Makefiles found by searching are checked on their own only when no CI file here runs
-        // them: a job that runs one reports its findings there, with what the job knows of its builder.
+        // Scripts, Makefiles and bake files found by searching are checked on their own only when no CI file
+        // here runs them: a job that runs one reports its findings there, with what the job knows of its builder.
         let standalone = inputs.inputs.filter { !$0.isExplicit && Self.isStandaloneScript($0.path) }
         let others = inputs.inputs.filter { $0.isExplicit || !Self.isStandaloneScript($0.path) }
         let check = { @Sendable (input: Inputs.Input) -> FileOutcome in
@@ -192,7 +192,8 @@ public struct Checker: Sendable {
         let input = FrontendInput(file: file, yaml: root, repository: repository, runnerFacts: runnerFacts)
         for frontend in Frontends.all {
             if let plan = frontend.plan(input) {
-                var outcome = finish(file, kind: plan.kind, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
+                let diagnostics = BakeFindings.merged(enabled.flatMap { $0.check(plan) }, plan: plan) + BakeDefinitionRule.diagnostics(plan)
+                var outcome = finish(file, kind: plan.kind, diagnostics, enabled: enabled, configuration: configuration)
                 outcome.referenced = plan.referencedPaths.sorted().compactMap { try? load($0) }
                 return outcome
             }
@@ -229,7 +230,7 @@ public struct Checker: Sendable {
         }
         let (directives, problems) = Suppressions.directives(
             in: file, syntax: CommentSyntax.of(path: file.path), knownRules: Self.ruleIDs)
-        let running = Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id])
+        let running = Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id, BakeDefinitionRule.description.id])
         let (reported, suppressed, unused) = Suppressions.apply(
             directives, to: diagnostics.compactMap(configured), in: file, isEnabled: { running.contains($0) && setting($0) != .off })
         return FileOutcome(.checked(file, kind: kind, diagnostics: reported + (problems + unused).compactMap(configured)), suppressed: suppressed)
@@ -240,9 +241,9 @@ public struct Checker: Sendable {
         try RawFile.source(path, limit: maximumFileSize)
     }
 
-    /// Files that the script and Makefile frontends claim by name.
+    /// Files that the script, Makefile and bake frontends claim by name.
     private static func isStandaloneScript(_ path: String) -> Bool {
-        ShellScriptFrontend().claims(relativePath: path) || MakefileFrontend().claims(relativePath: path)
+        ShellScriptFrontend().claims(relativePath: path) || MakefileFrontend().claims(relativePath: path) || BakeFrontend().claims(relativePath: path)
     }
 
     /// YAML files by name, and any file named without a known non-YAML name: content decides.

@@ -1,21 +1,18 @@
 /// One `--set` override (a `set:` line of docker/bake-action, a `--set` flag, or what `--push`, `--load`,
 /// `--provenance` and `--sbom` stand for), as bake receives it: `pattern.key=value` or `pattern.key+=value`.
 public struct BakeOverride: Sendable {
-    /// The override as bake receives it; unknown parts (expressions) are placeholders (see `MaskedText`).
-    public let text: String
-    /// Byte ranges of `text` that only the run decides.
-    public let unknownParts: [Range<Int>]
-    /// Where the override is written (the `set:` line, the `--set` word, the `--push` flag).
-    public let span: Span
-    /// Whether byte `i` of `text` is byte `i` of `span`, so that the value can be pointed at exactly.
-    public let isVerbatim: Bool
+    /// The override as bake receives it (`text`, with expressions as placeholders at `unknownParts`), and
+    /// where it is written: the `set:` line, the `--set` word, the `--push` flag.
+    public let written: BakeString
 
     public init(text: String, unknownParts: [Range<Int>] = [], span: Span, isVerbatim: Bool) {
-        self.text = text
-        self.unknownParts = unknownParts
-        self.span = span
-        self.isVerbatim = isVerbatim
+        written = BakeString(text: text, unknownParts: unknownParts, span: span, isVerbatim: isVerbatim)
     }
+
+    public var text: String { written.text }
+    var unknownParts: [Range<Int>] { written.unknownParts }
+    public var span: Span { written.span }
+    var isVerbatim: Bool { written.isVerbatim }
 
     /// The pattern, key and value as buildx splits them (`bake/bake.go` `newOverrides`): the text up to the
     /// first `=` is the key, a trailing `+` on it appends, and the key's first dot-separated part is a

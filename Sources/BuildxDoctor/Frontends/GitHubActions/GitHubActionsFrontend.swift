@@ -154,6 +154,14 @@ private struct Reader {
         for item in items {
             guard let mapping = item.mapping else { continue }
             let step = self.step(mapping, index: result.count, inheritedEnv: inheritedEnv)
+            if let action = step.action, action.repository == "docker/bake-action",
+                let run = BakeActionInputs(ActionInputs(mapping: mapping["with"]?.mapping, file: file)).run(
+                    at: action.span, builderFromEnv: environment(mapping["env"])["BUILDX_BUILDER"] ?? inheritedEnv["BUILDX_BUILDER"],
+                    loader: localActions)
+            {
+                result += run.steps(replacing: step, enclosing: nil, startingAt: result.count)
+                continue
+            }
             result.append(step)
             if let action = step.action,
                 action.text.lowercased().containsText("runtime")
