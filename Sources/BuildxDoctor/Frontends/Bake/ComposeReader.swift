@@ -152,7 +152,8 @@ enum ComposeReader {
 
         /// A scalar's value after interpolation, with its span.
         func string(_ scalar: YAMLScalar) -> BakeString {
-            let span = scalar.valueSpan(in: file)
+            // The value's own bytes, without quotes (`valueSpan` is the whole token).
+            let span = scalar.span(ofValue: 0..<scalar.value.utf8.count, in: file)
             let interpolated = ComposeInterpolation.interpolate(scalar.value, environment: environment)
             let sameBytes = span.end.offset <= file.bytes.count && span.byteRange.count == scalar.value.utf8.count
                 && file.bytes[span.byteRange].elementsEqual(scalar.value.utf8)
