@@ -222,7 +222,10 @@ enum ComposeInterpolation {
                 let inner = bytes[(index + 2)..<max(index + 2, end - (depth == 0 ? 1 : 0))]
                 let name = String(decoding: inner.prefix { isNameByte($0, first: false) }, as: UTF8.self)
                 let modifier = inner.dropFirst(name.utf8.count)
-                if modifier.isEmpty, case .known(let value)? = environment.variables[name] {
+                // A set, non-empty variable is its value whatever default (`:-`, `-`) or error (`:?`, `?`)
+                // follows; `:+`/`+` (a replacement when set) and empty values are left unknown.
+                let keepsValue = modifier.isEmpty || [":-", "-", ":?", "?"].contains { modifier.starts(with: Array($0.utf8)) }
+                if keepsValue, case .known(let value)? = environment.variables[name], !value.isEmpty {
                     output += Array(value.utf8)
                 } else {
                     placeholder(end - index)
