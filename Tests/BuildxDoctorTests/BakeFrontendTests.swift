@@ -178,4 +178,61 @@ struct BakeFrontendTests {
         ], only: [".github/workflows/ci.yml"])
         #expect(report.diagnostics.isEmpty)
     }
+
+    @Test func aValueSharedThroughInheritsIsReportedOnceNamingTheTargets() throws {
+        let bake = HandWrittenBake("""
+            target "base" {
+              cache-to = ["type=inline,mode=max"]
+            }
+            target "a" {
+              inherits = ["base"]
+            }
+            target "b" {
+              inherits = ["base"]
+              cache-to = ["type=local,dest=/tmp/c", "type=GHA"]
+            }
+            """)
+        let document = BakeDocument(
+            path: bake.file.path,
+            targets: [
+                bake.block("base", 1, [bake.attribute("cache-to", bake.list(["type=inline,mode=max"]))]),
+                bake.block("a", 1, [bake.attribute("inherits", .list([bake.string("base", 2)], bake.span("base", 2)))]),
+                bake.block(
+                    "b", 1,
+                    [
+                        bake.attribute("inherits", .list([bake.string("base", 3)], bake.span("base", 3)), 2),
+                        bake.attribute("cache-to", bake.list(["type=local,dest=/tmp/c", "type=GHA"]), 2),
+                    ]),
+            ])
+        let plan = BakeFrontend.plan(bake.file, kind: .bakeFile, documents: [document])
+        let diagnostics = BakeFindings.merged(RuleRegistry.all.flatMap { $0.check(plan) }, plan: plan)
+        #expect(
+            diagnostics.map { "\($0.rule) \($0.span.at)" } == [
+                "cache-type-unknown 9:42", "inline-cache-mode-max 2:16",
+            ])
+        #expect(diagnostics.last?.message.hasSuffix("(bake targets `a`, `base`)") == true)
+        #expect(diagnostics.first?.message.hasSuffix("(bake target `b`)") == true)
+        // Driver rules stay silent: which builder runs bake is not known.
+        #expect(plan.builds.allSatisfy { $0.build.builder.builder == nil })
+    }
+
+    @Test func composeBuildCommandsAreRecognised() throws {
+        let text = "docker --context x compose -f a.yml --file b.yml -p app build --push --builder bx web api\ndocker-compose build\ndocker compose up --build"
+        let invocations = ShellScript.parse(text).commands.map(DockerCommand.recognize)
+        guard case .composeBuild(let compose)? = invocations.first else {
+            Issue.record("not compose build")
+            return
+        }
+        #expect(compose.files.map { $0.value?.literal } == ["a.yml", "b.yml"])
+        #expect(compose.services.map(\.literal) == ["web", "api"])
+        #expect(compose.push?.booleanValue == true)
+        #expect(compose.builder?.value?.literal == "bx")
+        #expect(compose.docker.context?.value?.literal == "x")
+        guard case .composeBuild(let plain)? = invocations[1] else {
+            Issue.record("docker-compose")
+            return
+        }
+        #expect(plain.services.isEmpty)
+        #expect(invocations.count == 3 && invocations[2] == nil)
+    }
 }

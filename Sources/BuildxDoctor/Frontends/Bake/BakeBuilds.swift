@@ -60,8 +60,10 @@ struct BakeRun {
             }
         } else {
             for written in request.files {
-                guard !Expression.occurs(in: written.text), !written.text.contains("$"), written.text != "-",
-                    let file = loader.load(written.text.hasPrefix("/") ? written.text : prefix + written.text)
+                // bake-action v6 names files of the working directory `cwd://…` beside those of the Git context.
+                let path = written.text.hasPrefix("cwd://") ? String(written.text.dropFirst("cwd://".count)) : written.text
+                guard !Expression.occurs(in: path), !path.contains("$"), path != "-",
+                    let file = loader.load(path.hasPrefix("/") ? path : prefix + path)
                 else { return nil }
                 files.append(file)
             }

@@ -33,6 +33,11 @@ struct BakeFrontend: Frontend {
         } else {
             return nil
         }
+        return Self.plan(file, kind: kind, documents: documents)
+    }
+
+    /// The plan of definition files read into `documents`.
+    static func plan(_ file: SourceFile, kind: FileKind, documents: [BakeDocument]) -> BuildPlan {
         // Every target on its own: which ones a run asks for is decided where bake runs.
         var requested: [WrittenText] = []
         for block in documents.flatMap(\.targets) where !requested.contains(where: { $0.text == block.name }) {
