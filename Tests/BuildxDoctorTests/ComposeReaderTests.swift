@@ -79,7 +79,8 @@ struct ComposeReaderTests {
         #expect(first.unknownParts == [24..<37])
         #expect(!first.isVerbatim)
         let known = try read(Self.text, environment: BakeEnvironment(variables: ["SCOPE": .known("api-v1")]))
-        #expect(strings(known.targets.first?.attribute("cache-to")?.value).first == "type=gha,mode=max,scope=${SCOPE:-api}".replacingOccurrences(of: "${SCOPE:-api}", with: "xxxxxxxxxxxxx"))
+        // A set variable is its value; the default after `:-` is for an unset one.
+        #expect(strings(known.targets.first?.attribute("cache-to")?.value).first == "type=gha,mode=max,scope=api-v1")
         let plain = try read("services:\n  a:\n    build:\n      cache_to: [\"type=local,dest=$$HOME/${DIR}\"]\n", environment: BakeEnvironment(variables: ["DIR": .known("c")]))
         #expect(strings(plain.targets.first?.attribute("cache-to")?.value) == ["type=local,dest=$HOME/c"])
     }

@@ -208,6 +208,8 @@ public struct Checker: Sendable {
         if !isExplicit, Self.kindFromPath(file.path) == .githubWorkflow, GitHubActionsFrontend().claims(relativePath: file.path) {
             return finish(file, kind: .githubWorkflow, [], enabled: enabled, configuration: configuration)
         }
+        // A Compose file found by searching that builds nothing (it only runs images) is no CI file at all.
+        if !isExplicit, BakeFrontend().claims(relativePath: file.path) { return FileOutcome(.ignored) }
         return FileOutcome(isExplicit ? .skipped(file.path) : .ignored, ignoredPath: file.path)
     }
 

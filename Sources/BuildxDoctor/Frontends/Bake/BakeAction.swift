@@ -12,7 +12,9 @@ struct BakeActionInputs {
     }
 
     /// The run, or `nil` when its files are not known (a remote source, an expression among the files).
-    func run(at span: Span, builderFromEnv: String?, loader: RepositoryFileLoader) -> BakeRun? {
+    /// `environment` is the step's (the workflow's, job's and step's `env:`): bake variables and Compose
+    /// interpolation read it.
+    func run(at span: Span, environment: [String: String], loader: RepositoryFileLoader) -> BakeRun? {
         var request = BakeRequest(span: span)
         if let source = inputs.written("source")?.text, source != ".", !source.hasPrefix("{{defaultContext}}") { return nil }
         if let source = inputs.written("source")?.text, source.hasPrefix("{{defaultContext}}:") {
@@ -24,7 +26,7 @@ struct BakeActionInputs {
         }
         request.files = inputs.list("files", ignoreComma: false)
         request.targets = inputs.list("targets", ignoreComma: false)
-        request.selection = inputs.builderSelection(builderFromEnv: builderFromEnv)
+        request.selection = inputs.builderSelection(builderFromEnv: environment["BUILDX_BUILDER"])
         for line in inputs.list("set", ignoreComma: true, quotes: false) {
             let masked = Expression.mask(line.text)
             let verbatim = line.span.start.line == line.span.end.line && line.span.byteRange.count == line.text.utf8.count
@@ -44,6 +46,7 @@ struct BakeActionInputs {
             let attributes = written.text.lowercased() == "true" ? "" : "," + written.text
             request.overrides.append(BakeOverride(text: "*.attest+=type=\(kind)\(attributes)", span: written.span, isVerbatim: false))
         }
-        return BakeRun.read(request, loader: loader)
+        let variables = environment.mapValues { value -> Value<String> in Expression.occurs(in: value) ? .unknown("an expression") : .known(value) }
+        return BakeRun.read(request, loader: loader, environment: BakeEnvironment(variables: variables))
     }
 }

@@ -156,8 +156,7 @@ private struct Reader {
             let step = self.step(mapping, index: result.count, inheritedEnv: inheritedEnv)
             if let action = step.action, action.repository == "docker/bake-action",
                 let run = BakeActionInputs(ActionInputs(mapping: mapping["with"]?.mapping, file: file)).run(
-                    at: action.span, builderFromEnv: environment(mapping["env"])["BUILDX_BUILDER"] ?? inheritedEnv["BUILDX_BUILDER"],
-                    loader: localActions)
+                    at: action.span, environment: inheritedEnv.merging(environment(mapping["env"])) { $1 }, loader: localActions)
             {
                 result += run.steps(replacing: step, enclosing: nil, startingAt: result.count)
                 continue
