@@ -129,6 +129,65 @@ import Testing
         #expect(Self.text(args[0].value) == "y")
     }
 
+    /// buildx printed tags ["r.io/a:env"], args A=2 B=1 and these labels with E=env (lower("ÀB") it
+    /// printed "àb"; this reader leaves non-ASCII case mapping unknown rather than risk a difference).
+    @Test func forExpressionsSplatsAndBuiltIns() {
+        let document = Self.read("""
+            REG = "r.io"
+            variable "E" {}
+            target "x" {
+              tags = [for t in ["a", "b"] : "${REG}/${t}:${E}" if t != "b"]
+              args = { for k, v in { b = 1, a = 2 } : upper(k) => v }
+              labels = { s = join(",", [{ n = "p" }, { n = "q" }][*].n), i = element(["a","b","c"], 4), c = coalesce("", "z"), t = trimspace("  x \\n"), r = replace("a.b.c", ".", "-"), sp = join("|", split(".", "a..b")), sa = sanitize("a/b:c"), e = equal(1, "1"), l = lower("ÀB") }
+            }
+            """, environment: ["E": .known("env")])
+        #expect(document.problems.isEmpty)
+        let target = document.targets[0]
+        guard case .list(let tags, _)? = target.attribute("tags")?.value, case .object(let args, _)? = target.attribute("args")?.value,
+            case .object(let labels, _)? = target.attribute("labels")?.value
+        else {
+            Issue.record("missing attributes")
+            return
+        }
+        #expect(tags.map { Self.text($0) } == ["r.io/a:env"])
+        #expect(args.map(\.key) == ["A", "B"])
+        #expect(labels.map { Self.text($0.value) ?? "-" } == ["p,q", "b", "", "x", "a-b-c", "a||b", "a_b_c", "-", "-"])
+        if case .bool(false, _) = labels[7].value {} else { Issue.record("equal(1, \"1\") is \(labels[7].value)") }
+        if case .unknown = labels[8].value {} else { Issue.record("lower(\"ÀB\") is \(labels[8].value)") }
+    }
+
+    /// buildx reported a bad environment value at 1:14 (the brace) for a multi-line variable body, and
+    /// at the attribute (2:16 above) for a one-line one.
+    @Test func environmentErrorAtTheBodyStart() {
+        let document = Self.read("variable \"N\" {\n  description = \"n\"\n\n  default = 5\n}\n", environment: ["N": .known("x")])
+        #expect(document.problems.map(\.message) == ["failed to parse N as number: strconv.ParseFloat: parsing \"x\": invalid syntax"])
+        #expect(document.problems.map { Self.position($0.span) } == ["1:14"])
+    }
+
+    @Test func variablesAndFunctionsAreSharedAcrossFiles() {
+        let documents = BakeFileReader.read(
+            [
+                SourceFile(path: "a.hcl", text: "variable \"TAG\" { default = \"1\" }\nfunction \"img\" {\n  params = [n]\n  result = \"r/${n}:${TAG}\"\n}\n"),
+                SourceFile(path: "b.hcl", text: "target \"app\" { tags = [img(\"app\")] }\n"),
+            ], environment: BakeEnvironment())
+        #expect(documents.map(\.path) == ["a.hcl", "b.hcl"])
+        #expect(documents[0].targets.isEmpty)
+        guard case .list(let tags, _)? = documents[1].targets.first?.attribute("tags")?.value else {
+            Issue.record("no tags")
+            return
+        }
+        #expect(tags.map { Self.text($0) } == ["r/app:1"])
+        #expect(tags[0].span.path == "a.hcl")
+    }
+
+    @Test func unknownNamesAndFunctionsAreReportedWhereWritten() {
+        let document = Self.read("target \"x\" {\n  tags = [NOPE, nofunc(1)]\n}\n")
+        #expect(document.problems.map(\.message) == [
+            "Unknown variable: There is no variable named \"NOPE\".", "Call to unknown function: There is no function named \"nofunc\".",
+        ])
+        #expect(document.problems.map { Self.position($0.span) } == ["2:11", "2:17"])
+    }
+
     @Test func matrixExpansionIsBounded() {
         let values = (0..<200).map { "\"\($0)\"" }.joined(separator: ",")
         let document = Self.read("target \"m\" {\n  name = \"m-${a}-${b}\"\n  matrix = { a = [\(values)], b = [\(values)] }\n}\n")

@@ -61,19 +61,25 @@ enum BakeMatrix {
         var seen: Set<String> = []
         for scope in scopes {
             var name = block.labels[0].text
+            // Names the run decides are not compared: two of them may well differ then.
+            var nameIsKnown = true
             var nameSpan = evaluator.span(block.labels[0].range)
             if let nameAttribute {
                 let value = evaluator.evaluate(nameAttribute.expression, scope)
                 nameSpan = evaluator.span(nameAttribute.expression.range)
                 switch value {
-                case .string(let string): name = string.text
+                case .string(let string):
+                    name = string.text
+                    nameIsKnown = string.isKnown
                 case .number, .bool: name = evaluator.knownString(value) ?? name
-                case .unknown: name = String(repeating: Character(Unicode.Scalar(MaskedText.placeholder)), count: 1)
+                case .unknown:
+                    name = String(Character(Unicode.Scalar(MaskedText.placeholder)))
+                    nameIsKnown = false
                 default:
                     evaluator.report("Invalid name: the name of a matrix target must be a string", nameAttribute.expression.range)
                 }
             }
-            if !seen.insert(name).inserted, nameAttribute != nil || scopes.count > 1 {
+            if nameIsKnown, !seen.insert(name).inserted, nameAttribute != nil || scopes.count > 1 {
                 evaluator.report("Invalid name: duplicate name \"\(name)\"", nameAttribute?.expression.range ?? block.labels[0].range)
             }
             var attributes: [BakeAttribute] = []

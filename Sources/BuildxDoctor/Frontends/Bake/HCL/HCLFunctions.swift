@@ -102,19 +102,15 @@ enum HCLFunctions {
             }
             return string(split(Array(text.utf8), by: Array(search.utf8)).joined(separator: replacement))
         case "coalesce":
+            // go-cty's coalesce skips nulls only (`coalesce("", "z")` is ""), after converting every
+            // argument to one type: only same-typed calls are certain here.
             guard !arguments.isEmpty else { return .failure("at least one argument is required") }
-            for argument in arguments {
-                switch argument {
-                case .null: continue
-                case .string(let value) where value.text.isEmpty: continue
-                default:
-                    // cty first converts all arguments to one type: only same-typed calls are certain.
-                    let kinds = Set(arguments.filter { if case .null = $0 { false } else { true } }.map(kind))
-                    guard kinds.count == 1 else { return .unknown("coalesce() of values of different types") }
-                    return .value(argument)
-                }
+            let kinds = Set(arguments.filter { if case .null = $0 { false } else { true } }.map(kind))
+            guard kinds.count <= 1 else { return .unknown("coalesce() of values of different types") }
+            guard let first = arguments.first(where: { if case .null = $0 { false } else { true } }) else {
+                return .failure("no non-null arguments")
             }
-            return .failure("no non-null, non-empty-string arguments")
+            return .value(first)
         case "equal", "notequal":
             if let failure = count(2) { return failure }
             guard let same = HCLEvaluator.equal(arguments[0], arguments[1]) else { return .unknown("\(name)() of values only the run decides") }

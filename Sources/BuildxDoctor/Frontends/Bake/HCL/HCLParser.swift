@@ -26,13 +26,33 @@ struct HCLParser {
         return (body, parser.problems)
     }
 
+    /// A string of HCL's JSON syntax read as a template (hashicorp/hcl `json/spec.md`: strings are
+    /// templates, with `${`, `%{` and their `$${`, `%%{` escapes; JSON's own escapes are already decoded).
+    /// `text` is the decoded string; `content` is where it is written. When decoding changed the bytes
+    /// (`exact` false) the parts' ranges are only near their text, within the string.
+    static func parseJSONString(_ text: [UInt8], content: SourceRange, exact: Bool) -> (template: HCLTemplate, problems: [(message: String, range: SourceRange)]) {
+        var parser = HCLParser(bytes: text, file: content.file)
+        parser.base = content.bytes.lowerBound
+        parser.limit = content.bytes.upperBound
+        let (tokens, _) = parser.scanTemplate(heredoc: true, end: text.count)
+        let template = parser.makeTemplate(tokens, range: content, content: content, flush: false)
+        let result = HCLTemplate(range: content, content: content, parts: template.parts, isVerbatim: template.isVerbatim && exact)
+        return (result, parser.problems)
+    }
+
     // MARK: - Characters
 
     private func peek(at offset: Int) -> UInt8? { offset < bytes.count ? bytes[offset] : nil }
     private var current: UInt8? { peek(at: position) }
 
+    /// Where `bytes` start in the file (a JSON string's text is parsed apart from its file), and the end
+    /// of what ranges may cover there.
+    private var base = 0
+    private var limit = Int.max
+
     private func range(_ start: Int, _ end: Int? = nil) -> SourceRange {
-        SourceRange(file: file, start..<max(start, end ?? position))
+        let lower = min(base + start, limit)
+        return SourceRange(file: file, lower..<max(lower, min(base + max(start, end ?? position), limit)))
     }
 
     private mutating func report(_ message: String, _ start: Int, _ end: Int? = nil) {
@@ -245,11 +265,14 @@ struct HCLParser {
             skipBalanced(from: open)
             return nil
         }
-        // Where hclsyntax puts a body's missing items: its first item (or the end of its first line).
+        // Where hclsyntax puts a body's missing items (buildx reports a bad environment value there): the
+        // body's start, which for a one-line block (`parseSingleAttrBody`) is its attribute, else the brace.
         var firstItem = open + 1
         while firstItem < bytes.count, bytes[firstItem] == 0x20 || bytes[firstItem] == 0x09 { firstItem += 1 }
+        let isOneLine = firstItem < bytes.count && bytes[firstItem] != 0x0A && bytes[firstItem] != 0x7D && bytes[firstItem] != 0x23 && bytes[firstItem] != 0x2F
         let body = parseBody(closing: open)
-        return HCLBlock(type: type, typeRange: typeRange, labels: labels, openRange: range(firstItem, firstItem), body: body)
+        let bodyStart = isOneLine ? firstItem : open
+        return HCLBlock(type: type, typeRange: typeRange, labels: labels, openRange: range(bodyStart, bodyStart), body: body)
     }
 
     /// Skips past the bracket that closes the one at `open` (or to the end), without recursion.
@@ -814,7 +837,7 @@ struct HCLParser {
         var verbatim = true
         func flushLiteral(_ tokens: inout [TemplateToken], upTo offset: Int) {
             if !literal.isEmpty || offset > literalStart {
-                tokens.append(.literal(literal, SourceRange(file: file, literalStart..<offset), verbatim: verbatim))
+                tokens.append(.literal(literal, range(literalStart, offset), verbatim: verbatim))
             }
             literal = []
             literalStart = offset

@@ -32,7 +32,8 @@ struct HCLBlock: Sendable {
     let type: String
     let typeRange: SourceRange
     let labels: [(text: String, range: SourceRange)]
-    /// Where the body starts, just after `{` (where hclsyntax reports a missing item of the body).
+    /// Where hclsyntax says the body starts (its `{`, or the attribute of a one-line block): where buildx
+    /// reports a variable's bad environment value.
     let openRange: SourceRange
     let body: HCLBody
 }
