@@ -70,7 +70,7 @@ struct BakeRun {
         }
         guard !files.isEmpty, request.targets.allSatisfy({ !Expression.occurs(in: $0.text) && !$0.text.contains("$") }) else { return nil }
         guard let documents = BakeDefinitions.documents(files, environment: environment) else { return nil }
-        let resolution = BakeResolver.resolve(documents, requested: request.targets, overrides: request.overrides)
+        let resolution = BakeResolver.resolve(documents, requested: request.targets, overrides: request.overrides, sources: files)
         let sources = Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let builds = resolution.targets.map { target in
             BakeBuilds.invocation(
@@ -117,7 +117,7 @@ enum BakeDefinitions {
 
     /// The HCL and JSON reader's documents.
     private static func hclAndJSON(_ files: [SourceFile], environment: BakeEnvironment) -> [BakeDocument]? {
-        nil
+        BakeFileReader.read(files, environment: environment)
     }
 }
 

@@ -12,12 +12,21 @@ enum BakeFindings {
         "exporter-unsupported-by-driver", "multi-platform-unsupported-by-driver",
     ]
 
+    /// Rules that judge a build by the CI job around it (the steps before and after it, the job's
+    /// permissions and triggers, the buildx version it installs): a definition file checked on its own
+    /// has no job, so they have nothing to judge there.
+    private static let jobRules: Set<String> = [
+        "local-cache-unbounded-growth", "local-cache-not-persisted", "cache-export-on-fork-pull-request", "registry-push-permission-missing",
+        "gha-cache-without-runtime", "gha-cache-legacy-service",
+    ]
+
     static func merged(_ diagnostics: [Diagnostic], plan: BuildPlan) -> [Diagnostic] {
         let bakeBuilds = plan.builds.filter { $0.build.bakeTarget != nil }
         guard !bakeBuilds.isEmpty else { return diagnostics }
+        let standalone = plan.kind == .bakeFile || plan.kind == .composeFile
         var result: [Diagnostic] = []
         var seen = Set<String>()
-        for diagnostic in diagnostics {
+        for diagnostic in diagnostics where !(standalone && jobRules.contains(diagnostic.rule)) {
             let owners = bakeBuilds.filter { $0.build.bakeTarget?.owns(diagnostic.span) == true }
             guard !owners.isEmpty else {
                 result.append(diagnostic)
@@ -28,7 +37,7 @@ enum BakeFindings {
             var targets: [String] = []
             for owner in owners where !targets.contains(owner.build.bakeTarget!.target) { targets.append(owner.build.bakeTarget!.target) }
             var runs: [String] = []
-            if plan.kind != .bakeFile, plan.kind != .composeFile {
+            if !standalone {
                 for owner in owners {
                     let span = owner.build.span
                     let place = span.path == diagnostic.span.path ? "line \(span.start.line)" : "\(span.path):\(span.start.line)"

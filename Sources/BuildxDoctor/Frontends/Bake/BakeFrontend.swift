@@ -44,7 +44,7 @@ struct BakeFrontend: Frontend {
             requested.append(WrittenText(text: block.name, span: block.nameSpan))
         }
         let start = file.span(0..<0)
-        let resolution = BakeResolver.resolve(documents, requested: requested, overrides: [])
+        let resolution = BakeResolver.resolve(documents, requested: requested, overrides: [], sources: [file])
         let sources = [file.path: file]
         var steps = [Step(index: 0, span: start, builderChange: .unknown(reason: "a bake file checked on its own builds on whatever builder runs bake"))]
         for target in resolution.targets {
@@ -80,9 +80,13 @@ enum BakeDefinitionRule {
         helpURI: "https://docs.docker.com/build/bake/reference/",
         triggeringExamples: [], nonTriggeringExamples: [])
 
-    /// The findings of a plan's bake problems.
+    /// The findings of a plan's bake problems: per file, the first that stops bake (bake stops there; the
+    /// next ones are often its consequences), and every note.
     static func diagnostics(_ plan: BuildPlan) -> [Diagnostic] {
-        plan.bakeProblems.filter { !$0.span.path.isEmpty }.map { problem in
+        var stopped = Set<String>()
+        let problems = plan.bakeProblems.filter { !$0.span.path.isEmpty }.sorted { ($0.span.path, $0.span.start.offset) < ($1.span.path, $1.span.start.offset) }
+            .filter { problem in !problem.stopsBake || stopped.insert(problem.span.path).inserted }
+        return problems.map { problem in
             description.diagnostic(
                 problem.stopsBake ? "bake stops: \(problem.message)" : problem.message, at: problem.span,
                 help: problem.stopsBake ? "fix it here: bake builds nothing until then" : "remove the inherit that closes the cycle",

@@ -136,9 +136,14 @@ public enum BakeResolver {
 
     /// The targets `requested` (none: the `default` group) resolve to, with `overrides` applied.
     /// `requested` names as written, each with its span (where a "not found" problem points).
-    public static func resolve(_ documents: [BakeDocument], requested: [WrittenText], overrides: [BakeOverride]) -> BakeResolution {
+    /// `sources` are the files the documents were read from, where the labels of matrix targets renamed
+    /// by `name` are found (bake adds a group of that label holding the renamed targets).
+    public static func resolve(
+        _ documents: [BakeDocument], requested: [WrittenText], overrides: [BakeOverride], sources: [SourceFile] = []
+    ) -> BakeResolution {
         var problems = documents.flatMap(\.problems)
-        let merged = Merged(documents, problems: &problems)
+        var merged = Merged(documents, problems: &problems)
+        merged.addRenamedGroups(documents, sources: sources)
         let names = requested.isEmpty ? [WrittenText(text: "default", span: merged.anySpan ?? overrides.first?.span ?? Span.none)] : requested
         // Target names on the command line may use compose service names with dots (`sanitizeTargetName`).
         var selected: [String] = []
@@ -251,6 +256,53 @@ private struct Merged {
                 groups[group.name] = members
             }
         }
+    }
+
+    /// A matrix target's `name` renames it; buildx then adds a group named by the block's label that holds
+    /// every name it took (`bake/bake.go` `ParseFiles`, `res.Renamed`). The label is read back from the HCL
+    /// text before the `name` value: the reader keeps only the evaluated name.
+    mutating func addRenamedGroups(_ documents: [BakeDocument], sources: [SourceFile]) {
+        let files = Dictionary(sources.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var renamed: [(label: String, names: [String])] = []
+        for block in documents.flatMap(\.targets) {
+            guard let file = files[block.nameSpan.path], file.path.lowercased().hasSuffix(".hcl"),
+                let label = Self.matrixLabel(before: block.nameSpan, in: file), label != block.name
+            else { continue }
+            if let index = renamed.firstIndex(where: { $0.label == label }) {
+                if !renamed[index].names.contains(block.name) { renamed[index].names.append(block.name) }
+            } else {
+                renamed.append((label, [block.name]))
+            }
+        }
+        for (label, names) in renamed where blocks[label] == nil {
+            if groups[label] == nil { groupOrder.append(label) }
+            groups[label, default: []] += names.filter { !(groups[label] ?? []).contains($0) }
+        }
+    }
+
+    /// The label of the `target "label" {` block that holds the text at `span`, when `span` is not the label
+    /// itself (then it is a `name` attribute's value).
+    private static func matrixLabel(before span: Span, in file: SourceFile) -> String? {
+        let bytes = file.bytes
+        guard span.start.offset <= bytes.count, span.start.offset > 0, bytes[span.start.offset - 1] != UInt8(ascii: "\"") || span.start.line != span.end.line
+        else { return nil }
+        let keyword = Array("target".utf8)
+        var index = span.start.offset - keyword.count
+        while index >= 0 {
+            let atLineStart = index == 0 || bytes[index - 1] == UInt8(ascii: "\n") || bytes[index - 1] == UInt8(ascii: " ") || bytes[index - 1] == UInt8(ascii: "\t")
+            if atLineStart, Array(bytes[index..<(index + keyword.count)]) == keyword {
+                var cursor = index + keyword.count
+                while cursor < bytes.count, bytes[cursor] == UInt8(ascii: " ") || bytes[cursor] == UInt8(ascii: "\t") { cursor += 1 }
+                // `target = …` inside a block is an attribute, not the block: keep looking.
+                if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\""),
+                    let end = bytes[(cursor + 1)...].firstIndex(of: UInt8(ascii: "\""))
+                {
+                    return String(decoding: bytes[(cursor + 1)..<end], as: UTF8.self)
+                }
+            }
+            index -= 1
+        }
+        return nil
     }
 
     /// The targets a name stands for: a group's members, recursively (a group wins over a target of the
