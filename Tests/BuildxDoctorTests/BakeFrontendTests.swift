@@ -235,4 +235,59 @@ struct BakeFrontendTests {
         #expect(plain.services.isEmpty)
         #expect(invocations.count == 3 && invocations[2] == nil)
     }
+
+    static let hcl = """
+        variable "TAG" {
+          default = "latest"
+        }
+        target "_common" {
+          cache-to = ["type=gha,mode=max"]
+        }
+        target "app" {
+          inherits = ["_common"]
+          tags = ["acme/app:${TAG}"]
+        }
+        target "worker" {
+          inherits = ["_common"]
+          cache-from = ["type=GHA"]
+        }
+        group "default" {
+          targets = ["app", "worker"]
+        }
+
+        """
+
+    @Test func anHCLValueInheritedByTwoTargetsIsReportedOnceAtItsPlace() throws {
+        let (report, folder) = try check([
+            "docker-bake.hcl": Self.hcl,
+            ".github/workflows/ci.yml": Self.workflow("      - uses: docker/bake-action@v6\n        with:\n          push: true\n"),
+        ])
+        #expect(findings(report, folder) == ["cache-export-unsupported-by-driver docker-bake.hcl:5:16", "cache-type-unknown docker-bake.hcl:13:18"])
+        #expect(message(report.diagnostics.first, folder).hasSuffix("(bake targets `app`, `worker`, run at .github/workflows/ci.yml:7)"))
+        #expect(report.diagnostics.first?.fix != nil, "the driver fix edits the workflow")
+    }
+
+    @Test func aSetOnTheCommandLinePointsAtItsWord() throws {
+        let (report, folder) = try check([
+            "docker-bake.hcl": Self.hcl,
+            ".github/workflows/ci.yml": Self.workflow(
+                "      - run: docker buildx bake --set *.platform=linux/amd64,linux/arm64 --set app.cache-to=type=inline,mode=max app\n"),
+        ])
+        #expect(
+            findings(report, folder) == [
+                // Each at the value of its --set word.
+                "multi-platform-unsupported-by-driver .github/workflows/ci.yml:7:50", "inline-cache-mode-max .github/workflows/ci.yml:7:93",
+            ])
+    }
+
+    @Test func aStandaloneBakeFileGetsItsValueFix() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write(["docker-bake.hcl": Self.hcl], in: folder)
+        let report = Checker().check(paths: [folder.path])
+        #expect(findings(report, folder.path) == ["cache-type-unknown docker-bake.hcl:13:18"])
+        #expect(report.files.map(\.kind) == [.bakeFile])
+        let fixed = Fixer().fix(try Checker().load(folder.appendingPathComponent("docker-bake.hcl").path))
+        #expect(String(decoding: fixed.fixed, as: UTF8.self) == Self.hcl.replacingOccurrences(of: "type=GHA", with: "type=gha"))
+    }
 }

@@ -80,13 +80,9 @@ enum BakeDefinitionRule {
         helpURI: "https://docs.docker.com/build/bake/reference/",
         triggeringExamples: [], nonTriggeringExamples: [])
 
-    /// The findings of a plan's bake problems: per file, the first that stops bake (bake stops there; the
-    /// next ones are often its consequences), and every note.
+    /// The findings of a plan's bake problems.
     static func diagnostics(_ plan: BuildPlan) -> [Diagnostic] {
-        var stopped = Set<String>()
-        let problems = plan.bakeProblems.filter { !$0.span.path.isEmpty }.sorted { ($0.span.path, $0.span.start.offset) < ($1.span.path, $1.span.start.offset) }
-            .filter { problem in !problem.stopsBake || stopped.insert(problem.span.path).inserted }
-        return problems.map { problem in
+        plan.bakeProblems.filter { !$0.span.path.isEmpty }.map { problem in
             description.diagnostic(
                 problem.stopsBake ? "bake stops: \(problem.message)" : problem.message, at: problem.span,
                 help: problem.stopsBake ? "fix it here: bake builds nothing until then" : "remove the inherit that closes the cycle",

@@ -141,7 +141,14 @@ public enum BakeResolver {
     public static func resolve(
         _ documents: [BakeDocument], requested: [WrittenText], overrides: [BakeOverride], sources: [SourceFile] = []
     ) -> BakeResolution {
-        var problems = documents.flatMap(\.problems)
+        // What the reader met: the first problem of each file (bake stops there; later ones are often its
+        // consequences, a syntax error's especially).
+        var problems: [BakeProblem] = []
+        for document in documents {
+            if let first = document.problems.min(by: { $0.span.start.offset < $1.span.start.offset }) { problems.append(first) }
+        }
+        // buildx parses every file before it resolves anything: a file it cannot read stops it there.
+        guard problems.isEmpty else { return BakeResolution(targets: [], problems: problems) }
         var merged = Merged(documents, problems: &problems)
         merged.addRenamedGroups(documents, sources: sources)
         let names = requested.isEmpty ? [WrittenText(text: "default", span: merged.anySpan ?? overrides.first?.span ?? Span.none)] : requested
