@@ -216,4 +216,29 @@ struct BakeResolutionTests {
         let resolution = BakeResolver.resolve([BakeDocument(path: bake.file.path, targets: blocks)], requested: [WrittenText(text: "t0", span: bake.span("t0"))], overrides: [])
         #expect(resolution.problems.map(\.message) == ["inherits nested deeper than 64 targets"])
     }
+
+    @Test func diamondsOfInheritsResolveInLinearTime() {
+        // t_i inherits a_{i+1} and b_{i+1}, which both inherit t_{i+1}: 2^30 paths, 93 targets.
+        var text = ""
+        for index in 0...30 { text += "target \"t\(index)\" {}\ntarget \"a\(index)\" {}\ntarget \"b\(index)\" {}\n" }
+        let bake = HandWrittenBake(text)
+        func names(_ list: [String], _ index: Int) -> BakeAttribute {
+            let span = bake.span("\"t\(index)\"")
+            return BakeAttribute(
+                name: "inherits", nameSpan: span, value: .list(list.map { .string(BakeString(text: $0, span: span, isVerbatim: false)) }, span))
+        }
+        var blocks: [BakeBlock] = []
+        for index in 0...30 {
+            let last = index == 30
+            blocks.append(BakeBlock(name: "t\(index)", nameSpan: bake.span("\"t\(index)\""), attributes: last ? [] : [names(["a\(index + 1)", "b\(index + 1)"], index)]))
+            blocks.append(BakeBlock(name: "a\(index)", nameSpan: bake.span("\"a\(index)\""), attributes: [names(["t\(index)"], index)]))
+            blocks.append(BakeBlock(name: "b\(index)", nameSpan: bake.span("\"b\(index)\""), attributes: [names(["t\(index)"], index)]))
+        }
+        let start = ContinuousClock.now
+        let resolution = BakeResolver.resolve(
+            [BakeDocument(path: bake.file.path, targets: blocks)], requested: [WrittenText(text: "t0", span: bake.span("t0"))], overrides: [])
+        #expect(resolution.targets.map(\.name) == ["t0"])
+        #expect(resolution.problems == [])
+        #expect(ContinuousClock.now - start < .seconds(2))
+    }
 }

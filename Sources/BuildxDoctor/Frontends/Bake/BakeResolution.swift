@@ -205,7 +205,8 @@ public enum BakeResolver {
         for name in selected {
             for targetName in merged.expand(name) where resolved[targetName] == nil {
                 var visiting: [String] = []
-                switch merged.resolve(targetName, overrides: parsedOverrides, visiting: &visiting, problems: &problems, depth: 0) {
+                var memo: [String: ResolvedBakeTarget] = [:]
+                switch merged.resolve(targetName, overrides: parsedOverrides, visiting: &visiting, memo: &memo, problems: &problems, depth: 0) {
                 case .some(var target):
                     if !uncertain.isEmpty { target.mayBeOverridden = true }
                     resolved[targetName] = target
@@ -332,8 +333,11 @@ private struct Merged {
     /// One target with its parents merged and its overrides applied; `nil` when no target has that name.
     func resolve(
         _ name: String, overrides: [String: [(key: String, override: BakeOverride, parsed: BakeOverride.Parsed)]], visiting: inout [String],
-        problems: inout [BakeProblem], depth: Int
+        memo: inout [String: ResolvedBakeTarget], problems: inout [BakeProblem], depth: Int
     ) -> ResolvedBakeTarget? {
+        // A parent met again through another child is resolved once (buildx keeps `visited` per target it
+        // resolves): diamonds of inherits would otherwise cost time exponential in their depth.
+        if let known = memo[name] { return known }
         guard let own = blocks[name], let first = own.first else { return nil }
         var result = ResolvedBakeTarget(name: name, nameSpan: first.nameSpan)
         visiting.append(name)
@@ -352,7 +356,7 @@ private struct Merged {
                 problems.append(BakeProblem(message: "inherits nested deeper than \(BakeResolver.maximumDepth) targets", span: parent.span))
                 continue
             }
-            guard let resolvedParent = resolve(parent.text, overrides: overrides, visiting: &visiting, problems: &problems, depth: depth + 1)
+            guard let resolvedParent = resolve(parent.text, overrides: overrides, visiting: &visiting, memo: &memo, problems: &problems, depth: depth + 1)
             else {
                 problems.append(BakeProblem(message: "failed to find target \(parent.text)", span: parent.span))
                 continue
@@ -369,6 +373,7 @@ private struct Merged {
             }
         }
         for group in grouped { BakeFields.apply(key: group.key, group.entries, to: &result, problems: &problems) }
+        memo[name] = result
         return result
     }
 }
