@@ -68,17 +68,27 @@ struct BakeConformanceTests {
     }
 
     /// The definition files: the corpus's bake and Compose files, and the files of these tests.
-    private func definitionFiles() throws -> [SourceFile] {
-        var files: [SourceFile] = []
+    private func definitionFiles() throws -> [(file: SourceFile, overrides: [String])] {
+        var files: [(file: SourceFile, overrides: [String])] = []
         let corpus = corpusFolder.appendingPathComponent("other-ci")
         for name in (try? FileManager.default.contentsOfDirectory(atPath: corpus.path))?.sorted() ?? [] {
             let lowered = name.lowercased()
             let isDefinition = lowered.hasSuffix(".hcl") || lowered.hasSuffix(".json") || (lowered.contains("compose") && (lowered.hasSuffix(".yml") || lowered.hasSuffix(".yaml")))
             guard isDefinition else { continue }
-            files.append(try Checker().load(corpus.appendingPathComponent(name).path))
+            files.append((try Checker().load(corpus.appendingPathComponent(name).path), []))
         }
-        files.append(SourceFile(path: "compose.yaml", text: BakeFrontendTests.compose))
-        files.append(SourceFile(path: "compose-reader.yaml", text: ComposeReaderTests.text))
+        files.append((SourceFile(path: "compose.yaml", text: BakeFrontendTests.compose), []))
+        files.append((SourceFile(path: "compose-reader.yaml", text: ComposeReaderTests.text), []))
+        files.append((SourceFile(path: "docker-bake.hcl", text: BakeFrontendTests.hcl), []))
+        // Overrides: patterns, `+=`, several values of one key, push and load, a value with quotes.
+        files.append(
+            (SourceFile(path: "docker-bake.hcl", text: BakeFrontendTests.hcl),
+             [
+                "*.platform=linux/amd64,linux/arm64", "app.cache-to=type=inline,mode=max", "worker.cache-from+=type=registry,ref=r/w",
+                "_common.cache-to=type=registry,ref=r/c", "app.tags=a", "app.tags=b", "*.push=true", "*.load=true",
+                "worker.cache-to=\"type=gha\"", "w*.platform+=linux/riscv64",
+             ]))
+        files.append((SourceFile(path: "compose.yaml", text: BakeFrontendTests.compose), ["api.cache-to=", "web.output=type=local,dest=out", "web.load=true"]))
         return files
     }
 
@@ -90,7 +100,7 @@ struct BakeConformanceTests {
         var unreadable: [String] = []
         var unevaluatedNames: [String] = []
         var disagreements: [String] = []
-        for file in try definitionFiles() {
+        for (file, overrideTexts) in try definitionFiles() {
             let name = String(file.path.split(separator: "/").last ?? "")
             let documents: [BakeDocument]
             // Compose files that need variables get every variable they name set to `1` (a value every typed field accepts), for buildx and ours.
@@ -120,19 +130,21 @@ struct BakeConformanceTests {
                 requested.append(WrittenText(text: block.name, span: block.nameSpan))
             }
             guard !requested.isEmpty else { continue }
-            let resolution = BakeResolver.resolve(documents, requested: requested, overrides: [], sources: [file])
+            let overrides = overrideTexts.map { BakeOverride(text: $0, span: file.span(0..<0), isVerbatim: false) }
+            let resolution = BakeResolver.resolve(documents, requested: requested, overrides: overrides, sources: [file])
             let folder = try temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }
             try Data(file.bytes).write(to: folder.appendingPathComponent(name))
             var asked = requested.map(\.text)
-            var result = try print(["-f", name] + asked, in: folder, variables: variables)
+            let sets = overrideTexts.flatMap { ["--set", $0] }
+            var result = try print(["-f", name] + sets + asked, in: folder, variables: variables)
             // A name ours cannot evaluate (a function it does not know) is not one buildx knows: leave it out.
             while result.status != 0, let missing = asked.first(where: { result.output.contains("failed to find target \($0)\n") || result.output.hasSuffix("failed to find target \($0)") }),
                 requested.contains(where: { $0.text == missing && $0.text.contains("xxxx") })
             {
                 asked.removeAll { $0 == missing }
                 unevaluatedNames.append("\(name): \(missing)")
-                result = try print(["-f", name] + asked, in: folder, variables: variables)
+                result = try print(["-f", name] + sets + asked, in: folder, variables: variables)
             }
             compared += 1
             guard result.status == 0, let targets = result.json?["target"] as? [String: Any] else {
