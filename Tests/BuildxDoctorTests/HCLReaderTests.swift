@@ -188,6 +188,15 @@ import Testing
         #expect(document.problems.map { Self.position($0.span) } == ["2:11", "2:17"])
     }
 
+    /// buildx: "t6.hcl:3,3-7: Attribute redefined; The argument "tags" was already set at t6.hcl:2,3-7."
+    @Test func repeatedArgumentIsReported() {
+        let document = Self.read("target \"a\" {\n  tags = [\"1\"]\n  tags = [\"2\"]\n}\n")
+        #expect(document.problems.map(\.message) == [
+            "Attribute redefined: The argument \"tags\" was already set at 2:3. Each argument may be set only once.",
+        ])
+        #expect(document.problems.map { Self.position($0.span) } == ["3:3"])
+    }
+
     @Test func matrixExpansionIsBounded() {
         let values = (0..<200).map { "\"\($0)\"" }.joined(separator: ",")
         let document = Self.read("target \"m\" {\n  name = \"m-${a}-${b}\"\n  matrix = { a = [\(values)], b = [\(values)] }\n}\n")
@@ -291,6 +300,10 @@ import Testing
         #expect(Self.read(deep).problems.first?.message.hasPrefix("Nesting too deep") == true)
         let deepBlocks = String(repeating: "a {\n", count: 10_000)
         #expect(!Self.read(deepBlocks).problems.isEmpty)
+        let sum = "x = 1" + String(repeating: " + 1", count: 100_000)
+        #expect(Self.read(sum).problems.first?.message.hasPrefix("Nesting too deep") == true)
+        let steps = "x = a" + String(repeating: "[0].b", count: 100_000)
+        #expect(Self.read(steps).problems.first?.message.hasPrefix("Nesting too deep") == true)
         let unary = "x = " + String(repeating: "!", count: 100_000) + "true"
         #expect(!Self.read(unary).problems.isEmpty)
         let elements = (0..<100_000).map { "\"e\($0)\"" }.joined(separator: ", ")

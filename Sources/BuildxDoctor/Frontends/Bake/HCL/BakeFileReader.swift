@@ -135,7 +135,7 @@ public enum BakeFileReader {
                 evaluator.report("Invalid name: name requires matrix", attribute.nameRange)
             }
         }
-        reportNestedBlocks(block, &evaluator)
+        checkBody(block, &evaluator)
         var attributes: [BakeAttribute] = []
         for attribute in block.body.attributes where attribute.name != "matrix" && attribute.name != "name" {
             let value: BakeValue
@@ -149,9 +149,21 @@ public enum BakeFileReader {
         return BakeBlock(name: label.text, nameSpan: evaluator.span(label.range), attributes: attributes)
     }
 
-    static func reportNestedBlocks(_ block: HCLBlock, _ evaluator: inout HCLEvaluator) {
+    /// What hcl's decoding of a target or group body refuses: nested blocks and a repeated argument.
+    static func checkBody(_ block: HCLBlock, _ evaluator: inout HCLEvaluator) {
         for nested in block.body.blocks {
             evaluator.report("Unsupported block type: Blocks of type \"\(nested.type)\" are not expected here.", nested.typeRange)
+        }
+        var first: [String: SourceRange] = [:]
+        for attribute in block.body.attributes {
+            if let earlier = first[attribute.name] {
+                let location = evaluator.span(earlier).start
+                evaluator.report(
+                    "Attribute redefined: The argument \"\(attribute.name)\" was already set at \(location.line):\(location.column). Each argument may be set only once.",
+                    attribute.nameRange)
+            } else {
+                first[attribute.name] = attribute.nameRange
+            }
         }
     }
 }
