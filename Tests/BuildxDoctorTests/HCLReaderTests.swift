@@ -197,6 +197,71 @@ import Testing
         #expect(document.problems.map { Self.position($0.span) } == ["3:3"])
     }
 
+    /// buildx printed (after bake's own removal of duplicate tags) a, b, c, x, y, yes, a-b-c, a/z; n="-4",
+    /// cmp="true"; and "  keep a\n" for a heredoc whose end marker is indented.
+    @Test func expressionSyntax() {
+        let document = Self.read(#"""
+            variable "LIST" { default = ["a", "b", "c"] }
+            variable "OBJS" {
+              default = [
+                { name = "x", tags = ["1"] },
+                { name = "y", tags = ["2"] }, // trailing
+              ]
+            }
+            target "x" {
+              tags = concat(
+                LIST,           # comment
+                OBJS[*].name,
+                OBJS.*.name,
+                [LIST.0, (LIST[1] == "b"
+                  ? "yes" : "no")],
+                [join("-", [LIST]...)],
+                [format("%s/%s", LIST[0], "z")],
+              )
+              args = {
+                "quoted key" = "v1",
+                plain: "v2"
+                (LIST[2]) = "v3"
+                n = -3 * 2 + 10 / 5 % 3
+                cmp = 3 >= 2 && !(1 > 2) || false
+              }
+              labels = {
+                h = <<EOT
+              keep ${LIST[0]}
+                EOT
+              }
+            }
+            """#)
+        #expect(document.problems.isEmpty)
+        let target = document.targets[0]
+        guard case .list(let tags, _)? = target.attribute("tags")?.value, case .object(let args, _)? = target.attribute("args")?.value,
+            case .object(let labels, _)? = target.attribute("labels")?.value
+        else {
+            Issue.record("missing attributes")
+            return
+        }
+        #expect(tags.map { Self.text($0) } == ["a", "b", "c", "x", "y", "x", "y", "a", "yes", "a-b-c", "a/z"])
+        #expect(args.map(\.key) == ["quoted key", "plain", "c", "n", "cmp"])
+        if case .number("-4", _) = args[3].value {} else { Issue.record("n is \(args[3].value)") }
+        if case .bool(true, _) = args[4].value {} else { Issue.record("cmp is \(args[4].value)") }
+        #expect(Self.text(labels[0].value) == "  keep a\n")
+    }
+
+    @Test func directivesOverUnknownValuesAreMasked() {
+        let document = Self.read(#"""
+            variable "V" { default = "" }
+            target "x" { tags = ["a-%{ if V != "" }${V}%{ endif }-b", "%{ for x in split(",", V) }${x}%{ endfor }"] }
+            """#, environment: ["V": .unknown("${{ inputs.v }}")])
+        guard case .list(let tags, _)? = document.targets.first?.attribute("tags")?.value, case .string(let first) = tags[0] else {
+            Issue.record("no tags")
+            return
+        }
+        // The placeholder is as long as the directive's text, `%{ if V != "" }${V}%{ endif }`.
+        #expect(first.text == "a-" + String(repeating: "x", count: 29) + "-b")
+        #expect(first.unknownParts == [2..<31])
+        if case .unknown = tags[1] {} else if case .string(let second) = tags[1] { #expect(!second.isKnown) }
+    }
+
     @Test func matrixExpansionIsBounded() {
         let values = (0..<200).map { "\"\($0)\"" }.joined(separator: ",")
         let document = Self.read("target \"m\" {\n  name = \"m-${a}-${b}\"\n  matrix = { a = [\(values)], b = [\(values)] }\n}\n")

@@ -409,6 +409,8 @@ struct HCLParser {
             }
             if byte == 0x2E {
                 let next = peek(at: position + 1)
+                // `...` after an argument expands it; it is no traversal.
+                if next == 0x2E { break }
                 if next == 0x2A {
                     position += 2
                     if splatBase == nil {
