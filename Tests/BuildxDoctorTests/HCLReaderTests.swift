@@ -15,6 +15,14 @@ import Testing
 
     static func position(_ span: Span) -> String { "\(span.start.line):\(span.start.column)" }
 
+    /// The `tags` list and the `args` and `labels` objects of a target, when it has all three.
+    static func tagsArgsLabels(_ target: BakeBlock?) -> ([BakeValue], [(key: String, value: BakeValue)], [(key: String, value: BakeValue)])? {
+        guard case .list(let tags, _)? = target?.attribute("tags")?.value, case .object(let args, _)? = target?.attribute("args")?.value,
+            case .object(let labels, _)? = target?.attribute("labels")?.value
+        else { return nil }
+        return (tags, args, labels)
+    }
+
     @Test func positionsOfValuesAndListElements() {
         let document = Self.read("""
             # comment
@@ -131,7 +139,7 @@ import Testing
 
     /// buildx printed tags ["r.io/a:env"], args A=2 B=1 and these labels with E=env (lower("ÀB") it
     /// printed "àb"; this reader leaves non-ASCII case mapping unknown rather than risk a difference).
-    @Test func forExpressionsSplatsAndBuiltIns() {
+    @Test func forExpressionsSplatsAndBuiltIns() throws {
         let document = Self.read("""
             REG = "r.io"
             variable "E" {}
@@ -142,13 +150,7 @@ import Testing
             }
             """, environment: ["E": .known("env")])
         #expect(document.problems.isEmpty)
-        let target = document.targets[0]
-        guard case .list(let tags, _)? = target.attribute("tags")?.value, case .object(let args, _)? = target.attribute("args")?.value,
-            case .object(let labels, _)? = target.attribute("labels")?.value
-        else {
-            Issue.record("missing attributes")
-            return
-        }
+        let (tags, args, labels) = try #require(Self.tagsArgsLabels(document.targets.first))
         #expect(tags.map { Self.text($0) } == ["r.io/a:env"])
         #expect(args.map(\.key) == ["A", "B"])
         #expect(labels.map { Self.text($0.value) ?? "-" } == ["p,q", "b", "", "x", "a-b-c", "a||b", "a_b_c", "-", "-"])
@@ -199,7 +201,7 @@ import Testing
 
     /// buildx printed (after bake's own removal of duplicate tags) a, b, c, x, y, yes, a-b-c, a/z; n="-4",
     /// cmp="true"; and "  keep a\n" for a heredoc whose end marker is indented.
-    @Test func expressionSyntax() {
+    @Test func expressionSyntax() throws {
         let document = Self.read(#"""
             variable "LIST" { default = ["a", "b", "c"] }
             variable "OBJS" {
@@ -233,13 +235,7 @@ import Testing
             }
             """#)
         #expect(document.problems.isEmpty)
-        let target = document.targets[0]
-        guard case .list(let tags, _)? = target.attribute("tags")?.value, case .object(let args, _)? = target.attribute("args")?.value,
-            case .object(let labels, _)? = target.attribute("labels")?.value
-        else {
-            Issue.record("missing attributes")
-            return
-        }
+        let (tags, args, labels) = try #require(Self.tagsArgsLabels(document.targets.first))
         #expect(tags.map { Self.text($0) } == ["a", "b", "c", "x", "y", "x", "y", "a", "yes", "a-b-c", "a/z"])
         #expect(args.map(\.key) == ["quoted key", "plain", "c", "n", "cmp"])
         if case .number("-4", _) = args[3].value {} else { Issue.record("n is \(args[3].value)") }
