@@ -77,6 +77,60 @@ import Testing
         #expect(!escaped.isVerbatim)
     }
 
+    /// buildx printed tags [" c", " d"], b="true", s="7" with L=" c, d" B=1 S=7; without them b is null.
+    @Test func typedVariables() throws {
+        let file = """
+            variable "S" {
+              type = string
+              default = 5
+            }
+            variable "L" {
+              type = list(string)
+              default = ["a"]
+            }
+            variable "B" {
+              type = bool
+            }
+            target "x" {
+              tags = L
+              args = { s = S, b = B }
+            }
+            """
+        let set = Self.read(file, environment: ["L": .known(" c, d"), "B": .known("1"), "S": .known("7")])
+        #expect(set.problems.isEmpty)
+        guard case .list(let tags, _)? = set.targets.first?.attribute("tags")?.value,
+            case .object(let args, _)? = set.targets.first?.attribute("args")?.value
+        else {
+            Issue.record("no tags or args")
+            return
+        }
+        #expect(tags.map { Self.text($0) } == [" c", " d"])
+        #expect(Self.text(args[0].value) == "7")
+        if case .bool(true, _) = args[1].value {} else { Issue.record("b is \(args[1].value)") }
+        guard case .object(let plain, _)? = Self.read(file).targets.first?.attribute("args")?.value else { return }
+        if case .null = plain[1].value {} else { Issue.record("b is \(plain[1].value)") }
+        // CSV with quotes is not read here: unknown, not a guess.
+        let quoted = Self.read(file, environment: ["L": .known("\"a,b\",c")]).targets.first?.attribute("tags")?.value
+        if case .unknown? = quoted {} else { Issue.record("quoted CSV read as \(String(describing: quoted))") }
+    }
+
+    /// buildx: "t8.hcl:12,17-27: Validation failed; V must not be bad: bad" with V=bad.
+    @Test func variableValidation() {
+        let file = """
+            variable "V" {
+              default = "x"
+              validation {
+                condition = V != "bad"
+                error_message = "V must not be bad: ${V}"
+              }
+            }
+            """
+        #expect(Self.read(file).problems.isEmpty)
+        let bad = Self.read(file, environment: ["V": .known("bad")])
+        #expect(bad.problems.map(\.message) == ["Validation failed: V must not be bad: bad"])
+        #expect(bad.problems.map { Self.position($0.span) } == ["4:17"])
+    }
+
     /// buildx: tab indentation counts one character per tab; blank lines do not count.
     @Test func flushHeredocWithTabsAndBlankLines() {
         let document = Self.read("target \"x\" {\n  labels = { h = <<-EOT\n\ttab\n\t  tab2\n\n\tEOT\n  }\n}\n")
