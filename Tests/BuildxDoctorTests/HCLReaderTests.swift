@@ -419,6 +419,10 @@ import Testing
         #expect(Self.read(sum).problems.first?.message.hasPrefix("Nesting too deep") == true)
         let steps = "x = a" + String(repeating: "[0].b", count: 100_000)
         #expect(Self.read(steps).problems.first?.message.hasPrefix("Nesting too deep") == true)
+        let garbage = Self.read(String(repeating: "!!!\n", count: 100_000))
+        #expect(garbage.problems.count == 100_000)
+        let templates = "x = " + String(repeating: "\"${", count: 50_000)
+        #expect(Self.read(templates).problems.contains { $0.message.hasPrefix("Nesting too deep") })
         let unary = "x = " + String(repeating: "!", count: 100_000) + "true"
         #expect(!Self.read(unary).problems.isEmpty)
         let elements = (0..<100_000).map { "\"e\($0)\"" }.joined(separator: ", ")

@@ -69,10 +69,13 @@ struct HCLEvaluator {
 
     /// Problems of each file, each once, in the order found.
     func uniqueProblems() -> [[BakeProblem]] {
-        problems.map { list in
-            var seen: [BakeProblem] = []
-            for problem in list where !seen.contains(problem) { seen.append(problem) }
-            return seen
+        struct Key: Hashable {
+            let message: String
+            let span: Span
+        }
+        return problems.map { list in
+            var seen: Set<Key> = []
+            return list.filter { seen.insert(Key(message: $0.message, span: $0.span)).inserted }
         }
     }
 
