@@ -21,7 +21,10 @@ public enum BakeFileReader {
         // Every variable is resolved, used or not, as buildx does: a bad default or environment value
         // fails bake even when nothing refers to it.
         for name in evaluator.globalOrder {
-            if case .variable(_, _, let label)? = evaluator.globals[name] { _ = evaluator.resolveGlobal(name, at: label) }
+            if case .variable(let variable)? = evaluator.globals[name] {
+                _ = evaluator.resolveGlobal(name, at: variable.label)
+                evaluator.validate(variable)
+            }
         }
         var documents: [BakeDocument] = []
         for (index, body) in bodies.enumerated() {
@@ -60,8 +63,17 @@ public enum BakeFileReader {
                     case "variable":
                         guard let label = labelOf(block, &evaluator) else { continue }
                         guard !HCLEvaluator.builtInVariables.contains(label.text) else { continue }
-                        let defaultValue = block.body.attributes.last { $0.name == "default" }?.expression
-                        define(label.text, .variable(defaultValue: defaultValue, bodyStart: block.openRange, label: label.range), &evaluator)
+                        let attributes = block.body.attributes
+                        let validations = block.body.blocks.filter { $0.type == "validation" }.compactMap { validation -> (HCLExpression, HCLExpression)? in
+                            let fields = validation.body.attributes
+                            guard let condition = fields.last(where: { $0.name == "condition" }), let message = fields.last(where: { $0.name == "error_message" })
+                            else { return nil }
+                            return (condition.expression, message.expression)
+                        }
+                        let variable = HCLEvaluator.VariableDefinition(
+                            defaultValue: attributes.last { $0.name == "default" }?.expression, type: attributes.last { $0.name == "type" }?.expression,
+                            validations: validations, bodyStart: block.openRange, label: label.range)
+                        define(label.text, .variable(variable), &evaluator)
                     case "function":
                         guard let label = labelOf(block, &evaluator) else { continue }
                         if let function = userFunction(block, label: label.range, &evaluator) { evaluator.functions[label.text] = function }
@@ -135,7 +147,7 @@ public enum BakeFileReader {
                 evaluator.report("Invalid name: name requires matrix", attribute.nameRange)
             }
         }
-        reportNestedBlocks(block, &evaluator)
+        checkBody(block, &evaluator)
         var attributes: [BakeAttribute] = []
         for attribute in block.body.attributes where attribute.name != "matrix" && attribute.name != "name" {
             let value: BakeValue
@@ -149,9 +161,21 @@ public enum BakeFileReader {
         return BakeBlock(name: label.text, nameSpan: evaluator.span(label.range), attributes: attributes)
     }
 
-    static func reportNestedBlocks(_ block: HCLBlock, _ evaluator: inout HCLEvaluator) {
+    /// What hcl's decoding of a target or group body refuses: nested blocks and a repeated argument.
+    static func checkBody(_ block: HCLBlock, _ evaluator: inout HCLEvaluator) {
         for nested in block.body.blocks {
             evaluator.report("Unsupported block type: Blocks of type \"\(nested.type)\" are not expected here.", nested.typeRange)
+        }
+        var first: [String: SourceRange] = [:]
+        for attribute in block.body.attributes {
+            if let earlier = first[attribute.name] {
+                let location = evaluator.span(earlier).start
+                evaluator.report(
+                    "Attribute redefined: The argument \"\(attribute.name)\" was already set at \(location.line):\(location.column). Each argument may be set only once.",
+                    attribute.nameRange)
+            } else {
+                first[attribute.name] = attribute.nameRange
+            }
         }
     }
 }

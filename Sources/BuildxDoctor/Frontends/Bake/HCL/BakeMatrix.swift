@@ -14,7 +14,7 @@ enum BakeMatrix {
             evaluator.report("Invalid block: a target block needs exactly one label, its name", block.labels.first?.range ?? block.typeRange)
             return []
         }
-        BakeFileReader.reportNestedBlocks(block, &evaluator)
+        BakeFileReader.checkBody(block, &evaluator)
         let value = evaluator.evaluate(matrix.expression, [:])
         guard case .object(let entries, _) = value else {
             if case .unknown(let reason, _) = value {

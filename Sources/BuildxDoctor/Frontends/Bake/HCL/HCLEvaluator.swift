@@ -6,11 +6,19 @@
 struct HCLEvaluator {
     /// A name every file can use.
     enum Global {
-        /// A `variable` block: its `default` (nil when absent), where its body starts (where buildx reports
-        /// a bad environment value) and its label.
-        case variable(defaultValue: HCLExpression?, bodyStart: SourceRange, label: SourceRange)
+        case variable(VariableDefinition)
         /// A top-level `name = value`.
         case attribute(HCLAttribute)
+    }
+
+    /// A `variable` block: its `default` and `type` (nil when absent), its `validation` blocks, where its
+    /// body starts (where buildx reports a bad environment value) and its label.
+    struct VariableDefinition {
+        let defaultValue: HCLExpression?
+        let type: HCLExpression?
+        let validations: [(condition: HCLExpression, message: HCLExpression)]
+        let bodyStart: SourceRange
+        let label: SourceRange
     }
 
     struct UserFunction {
@@ -61,10 +69,13 @@ struct HCLEvaluator {
 
     /// Problems of each file, each once, in the order found.
     func uniqueProblems() -> [[BakeProblem]] {
-        problems.map { list in
-            var seen: [BakeProblem] = []
-            for problem in list where !seen.contains(problem) { seen.append(problem) }
-            return seen
+        struct Key: Hashable {
+            let message: String
+            let span: Span
+        }
+        return problems.map { list in
+            var seen: Set<Key> = []
+            return list.filter { seen.insert(Key(message: $0.message, span: $0.span)).inserted }
         }
     }
 
@@ -84,15 +95,15 @@ struct HCLEvaluator {
         guard let global = globals[name] else { return unknown("no variable \(name)", reference) }
         let label: SourceRange
         switch global {
-        case .variable(_, _, let variableLabel): label = variableLabel
+        case .variable(let variable): label = variable.label
         case .attribute(let attribute): label = attribute.nameRange
         }
         let value = guarded(name, kind: "variable", label: label, reference: reference) { evaluator in
             switch global {
             case .attribute(let attribute):
                 evaluator.evaluate(attribute.expression, [:])
-            case .variable(let defaultValue, let bodyStart, let label):
-                evaluator.variableValue(name, defaultValue: defaultValue, bodyStart: bodyStart, label: label)
+            case .variable(let variable):
+                evaluator.variableValue(name, variable)
             }
         }
         if resolved[name] == nil { resolved[name] = value }
@@ -121,8 +132,12 @@ struct HCLEvaluator {
 
     /// `resolveValue` in buildx: the default, or the environment's value parsed to the default's type;
     /// without a default, the environment's value or an empty string.
-    private mutating func variableValue(_ name: String, defaultValue: HCLExpression?, bodyStart: SourceRange, label: SourceRange) -> BakeValue {
+    private mutating func variableValue(_ name: String, _ variable: VariableDefinition) -> BakeValue {
+        let (defaultValue, bodyStart, label) = (variable.defaultValue, variable.bodyStart, variable.label)
         let set = environment.variables[name]
+        if let type = variable.type {
+            return typedVariableValue(name, variable, type: type, set: set)
+        }
         guard let defaultValue else {
             switch set {
             case .known(let text)?: return .string(BakeString(text: text, span: span(label), isVerbatim: false))
@@ -149,36 +164,92 @@ struct HCLEvaluator {
             if case .unknown(let reason) = set { return .unknown(reason, where_) }
             return value
         }
-        switch value {
+        return parseEnvironmentValue(name, text, like: value, bodyStart: bodyStart, place: defaultValue.range)
+    }
+
+    /// An environment value parsed as buildx parses it for a variable whose value is like `prototype`:
+    /// `strconv.ParseBool` for a bool, `strconv.ParseFloat` for a number, as is for anything else.
+    private mutating func parseEnvironmentValue(_ name: String, _ text: String, like prototype: BakeValue, bodyStart: SourceRange, place: SourceRange) -> BakeValue {
+        let where_ = span(place)
+        switch prototype {
         case .bool:
             switch text {
             case "1", "t", "T", "TRUE", "true", "True": return .bool(true, where_)
             case "0", "f", "F", "FALSE", "false", "False": return .bool(false, where_)
             default:
-                report("failed to parse \(name) as bool: strconv.ParseBool: parsing \"\(text)\": invalid syntax", bodyStart)
-                return unknown("variable \(name) is not a bool", defaultValue.range)
+                return failed("failed to parse \(name) as bool: strconv.ParseBool: parsing \"\(text)\": invalid syntax", at: bodyStart, "variable \(name) is not a bool", place)
             }
         case .number:
             if Self.isDecimal(text), let double = Double(text) {
                 guard double.isFinite else {
-                    report("failed to parse \(name) as number: strconv.ParseFloat: parsing \"\(text)\": value out of range", bodyStart)
-                    return unknown("variable \(name) is not a number", defaultValue.range)
+                    return failed("failed to parse \(name) as number: strconv.ParseFloat: parsing \"\(text)\": value out of range", at: bodyStart, "variable \(name) is not a number", place)
                 }
                 // buildx parses into a float64 first: the value is the shortest text of that double.
                 if let canonical = BakeNumber.canonical("\(double)") { return .number(canonical, where_) }
-                return unknown("the number \(text) from the environment", defaultValue.range)
+                return unknown("the number \(text) from the environment", place)
             }
             let lowered = text.lowercased()
-            if lowered.contains("0x") || lowered.hasPrefix("inf") || lowered.hasPrefix("+inf") || lowered.hasPrefix("-inf") || lowered == "nan" || lowered.contains("infinity") {
-                if lowered.contains("0x") { return unknown("the number \(text) from the environment", defaultValue.range) }
-                report("failed to parse \(name) as number: invalid number value", bodyStart)
-                return unknown("variable \(name) is not a number", defaultValue.range)
+            if lowered.contains("0x") { return unknown("the number \(text) from the environment", place) }
+            if lowered.hasPrefix("inf") || lowered.hasPrefix("+inf") || lowered.hasPrefix("-inf") || lowered == "nan" {
+                return failed("failed to parse \(name) as number: invalid number value", at: bodyStart, "variable \(name) is not a number", place)
             }
-            report("failed to parse \(name) as number: strconv.ParseFloat: parsing \"\(text)\": invalid syntax", bodyStart)
-            return unknown("variable \(name) is not a number", defaultValue.range)
+            return failed("failed to parse \(name) as number: strconv.ParseFloat: parsing \"\(text)\": invalid syntax", at: bodyStart, "variable \(name) is not a number", place)
         default:
             return .string(BakeString(text: text, span: where_, isVerbatim: false))
         }
+    }
+
+    /// A variable's `validation` blocks (buildx `validateVariables`): a condition known to be false fails
+    /// bake with the block's message.
+    mutating func validate(_ variable: VariableDefinition) {
+        for validation in variable.validations {
+            guard case .bool(false, _) = evaluate(validation.condition, [:]) else { continue }
+            let message = knownString(evaluate(validation.message, [:])) ?? "(a message only the run decides)"
+            report("Validation failed: \(message)", validation.condition.range)
+        }
+    }
+
+    /// A variable with a `type` (buildx 0.24 and later, `docs/bake-reference.md` "Variable typing"): an
+    /// environment value is parsed by the type, not by the default; without either the value is null.
+    /// Only primitive types and a comma-separated `list(string)` without quotes are read here; other
+    /// overrides (CSV with quotes, `NAME_JSON`, maps, objects) are unknown.
+    private mutating func typedVariableValue(_ name: String, _ variable: VariableDefinition, type: HCLExpression, set: Value<String>?) -> BakeValue {
+        let typeName: String
+        switch type {
+        case .variable(let keyword, _): typeName = keyword
+        case .call(let constructor, _, let arguments, false, _) where arguments.count == 1:
+            if case .variable(let element, _) = arguments[0] { typeName = "\(constructor)(\(element))" } else { typeName = "complex" }
+        default: typeName = "complex"
+        }
+        let place = variable.defaultValue?.range ?? variable.label
+        if environment.variables[name + "_JSON"] != nil {
+            return unknown("variable \(name) set by \(name)_JSON, read as JSON", place)
+        }
+        guard let set else {
+            guard let defaultValue = variable.defaultValue else { return .null(span(variable.label)) }
+            return evaluate(defaultValue, [:])
+        }
+        guard case .known(let text) = set else {
+            if case .unknown(let reason) = set { return unknown(reason, place) }
+            return unknown("variable \(name)", place)
+        }
+        let prototype: BakeValue
+        switch typeName {
+        case "string": return .string(BakeString(text: text, span: span(place), isVerbatim: false))
+        case "bool": prototype = .bool(false, span(place))
+        case "number": prototype = .number("0", span(place))
+        case "list(string)":
+            guard !text.isEmpty, !text.contains("\""), !text.contains("\n"), !text.contains("\r") else {
+                return unknown("variable \(name) read from CSV with quotes or line breaks", place)
+            }
+            let items = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                BakeValue.string(BakeString(text: String($0), span: span(place), isVerbatim: false))
+            }
+            return .list(items, span(place))
+        default:
+            return unknown("variable \(name) of type \(typeName) read from the environment", place)
+        }
+        return parseEnvironmentValue(name, text, like: prototype, bodyStart: variable.bodyStart, place: place)
     }
 
     /// Go `strconv.ParseFloat`'s decimal form: sign, digits with an optional point, optional exponent.

@@ -355,9 +355,17 @@ struct HCLParser {
         let start = position
         var left = parseUnary()
         if case .invalid = left { return left }
+        // A chain `a + b + c …` nests to the left: its length counts as depth, so that evaluating it
+        // cannot exhaust the stack either.
+        var chain = 0
         while true {
             skipExpressionTrivia()
             guard let op = binaryOperator(), op.level >= level else { return left }
+            chain += 1
+            if depth + chain > Self.maximumDepth {
+                report("Nesting too deep: more than \(Self.maximumDepth) levels", position)
+                return .invalid(range(start))
+            }
             position += op.rawValue.utf8.count
             skipExpressionTrivia()
             guard enter(position) else {
@@ -392,9 +400,17 @@ struct HCLParser {
         if case .invalid = expression { return expression }
         var splatSteps: [HCLTraversalStep]?
         var splatBase: HCLExpression?
+        var chain = 0
         while let byte = current {
+            chain += 1
+            if depth + chain > Self.maximumDepth {
+                report("Nesting too deep: more than \(Self.maximumDepth) levels", position)
+                return .invalid(range(start))
+            }
             if byte == 0x2E {
                 let next = peek(at: position + 1)
+                // `...` after an argument expands it; it is no traversal.
+                if next == 0x2E { break }
                 if next == 0x2A {
                     position += 2
                     if splatBase == nil {
