@@ -174,7 +174,9 @@ struct BakeFrontendTests {
         let (report, _) = try check([
             "compose.yaml": Self.compose,
             ".github/workflows/ci.yml": Self.workflow(
-                "      - uses: docker/bake-action@v6\n        with:\n          source: https://github.com/acme/app.git#main\n      - uses: docker/bake-action@v6\n        with:\n          files: ${{ inputs.file }}\n"),
+                "      - uses: docker/bake-action@v6\n        with:\n          source: https://github.com/acme/app.git#main\n      - uses: docker/bake-action@v6\n        with:\n          files: ${{ inputs.file }}\n"
+                    + "      - uses: docker/bake-action@v6\n        with:\n          targets: ${{ matrix.target }}\n"
+                    + "      - uses: docker/bake-action@v6\n        with:\n          set: ${{ matrix.target }}.cache-from=type=local,src=/c\n"),
         ], only: [".github/workflows/ci.yml"])
         #expect(report.diagnostics.isEmpty)
     }
