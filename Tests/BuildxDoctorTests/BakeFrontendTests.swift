@@ -292,4 +292,25 @@ struct BakeFrontendTests {
         let fixed = Fixer().fix(try Checker().load(folder.appendingPathComponent("docker-bake.hcl").path))
         #expect(String(decoding: fixed.fixed, as: UTF8.self) == Self.hcl.replacingOccurrences(of: "type=GHA", with: "type=gha"))
     }
+
+    @Test func aJSONBakeFileOnItsOwnIsReadAndFixed() throws {
+        let json = """
+            {
+              "target": {
+                "app": {
+                  "cache-to": ["type=inline,mode=max"],
+                  "cache-from": [{"type": "registry", "ref": "r/app:cache"}]
+                }
+              }
+            }
+
+            """
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write(["docker-bake.json": json], in: folder)
+        let report = Checker().check(paths: [folder.path])
+        #expect(findings(report, folder.path) == ["inline-cache-mode-max docker-bake.json:4:21"])
+        let fixed = Fixer().fix(try Checker().load(folder.appendingPathComponent("docker-bake.json").path))
+        #expect(String(decoding: fixed.fixed, as: UTF8.self) == json.replacingOccurrences(of: "type=inline,mode=max", with: "type=inline"))
+    }
 }
