@@ -364,6 +364,19 @@ import Testing
         if case .unknown = items[1] {} else { Issue.record("timestamp() is \(items[1])") }
     }
 
+    /// RFC 1321 §A.5 test suite values; moby/buildkit names matrix targets with md5().
+    @Test func md5() {
+        let document = Self.read(#"target "x" { tags = [md5(""), md5("abc"), md5("message digest"), md5("12345678901234567890123456789012345678901234567890123456789012345678901234567890")] }"#)
+        guard case .list(let tags, _)? = document.targets.first?.attribute("tags")?.value else {
+            Issue.record("no tags")
+            return
+        }
+        #expect(tags.map { Self.text($0) } == [
+            "d41d8cd98f00b204e9800998ecf8427e", "900150983cd24fb0d6963f7d28e17f72", "f96b697d7cb7938d525a2f31aaf161d0",
+            "57edf4a22be3c955ac49da2e2107b67a",
+        ])
+    }
+
     @Test func cyclesNameTheirMembers() {
         let document = Self.read("""
             variable "A" { default = "${B}-a" }
