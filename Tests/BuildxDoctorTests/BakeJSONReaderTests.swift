@@ -100,6 +100,8 @@ import Testing
         #expect(document.targets.isEmpty)
         #expect(document.problems.count == 1)
         #expect(document.problems.first.map { Self.position($0.span) }?.hasPrefix("2:") == true)
+        let yaml = Self.read("target:\n  a:\n    tags: [\"x\"]\n")
+        #expect(yaml.problems.map { Self.position($0.span) } == ["1:1"])
         let wrongShape = Self.read("{\"target\": [\"a\"]}")
         #expect(wrongShape.problems.map { Self.position($0.span) } == ["1:12"])
     }

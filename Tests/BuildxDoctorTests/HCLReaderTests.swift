@@ -269,7 +269,7 @@ import Testing
                 LIST,           # comment
                 OBJS[*].name,
                 OBJS.*.name,
-                [LIST.0, (LIST[1] == "b"
+                [LIST.0 == "a" ? LIST [0] : "", (LIST[1] == "b"
                   ? "yes" : "no")],
                 [join("-", [LIST]...)],
                 [format("%s/%s", LIST[0], "z")],

@@ -443,6 +443,14 @@ struct HCLParser {
                 position += 1
                 return .invalid(range(start))
             }
+            if byte == 0x20 || byte == 0x09 {
+                // `list [0]`: hclsyntax's scanner drops the space; only an index may follow one here.
+                var lookahead = position
+                while lookahead < bytes.count, bytes[lookahead] == 0x20 || bytes[lookahead] == 0x09 { lookahead += 1 }
+                guard lookahead < bytes.count, bytes[lookahead] == 0x5B else { break }
+                position = lookahead
+                continue
+            }
             if byte == 0x5B {
                 let open = position
                 position += 1
