@@ -47,6 +47,27 @@ import Testing
         if case .number("-1.5", _) = args[1].value {} else { Issue.record("neg is \(args[1].value)") }
     }
 
+    /// buildx printed targets m-x and m-y with tags r/x:1-z and r/y:1-z.
+    @Test func functionsAndMatrixInJSON() {
+        let document = Self.read(#"""
+            {
+              "function": {"tag": {"params": ["n"], "variadic_params": "rest", "result": "r/${n}:${join(\"-\", rest)}"}},
+              "variable": {"V": {"default": "1"}},
+              "target": {
+                "m": {"name": "m-${a}", "matrix": {"a": ["x", "y"]}, "tags": ["${tag(a, V, \"z\")}"]}
+              }
+            }
+            """#)
+        #expect(document.problems.isEmpty)
+        #expect(document.targets.map(\.name) == ["m-x", "m-y"])
+        let tags = document.targets.map { target -> [String?] in
+            guard case .list(let items, _)? = target.attribute("tags")?.value else { return [] }
+            return items.map { if case .string(let string) = $0 { string.text } else { nil } }
+        }
+        #expect(tags == [["r/x:1-z"], ["r/y:1-z"]])
+        #expect(document.targets.map { Self.position($0.nameSpan) } == ["5:20", "5:20"])
+    }
+
     @Test func positionsOfValuesAndElements() throws {
         let document = Self.read(Self.file)
         let app = try #require(document.targets.first)
@@ -79,6 +100,8 @@ import Testing
         #expect(document.targets.isEmpty)
         #expect(document.problems.count == 1)
         #expect(document.problems.first.map { Self.position($0.span) }?.hasPrefix("2:") == true)
+        let yaml = Self.read("target:\n  a:\n    tags: [\"x\"]\n")
+        #expect(yaml.problems.map { Self.position($0.span) } == ["1:1"])
         let wrongShape = Self.read("{\"target\": [\"a\"]}")
         #expect(wrongShape.problems.map { Self.position($0.span) } == ["1:12"])
     }

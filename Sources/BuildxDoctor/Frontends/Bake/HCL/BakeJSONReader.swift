@@ -18,8 +18,8 @@ enum BakeJSONReader {
             return (HCLBody(), [BakeProblem(message: "Invalid JSON: \(error.message)", span: table.span(offset..<min(offset + 1, file.bytes.count)))])
         }
         guard let root else { return (HCLBody(), []) }
-        guard case .mapping(let mapping) = root else {
-            reader.report("Invalid JSON body: the root of a bake file must be an object", root)
+        guard case .mapping(let mapping) = root, mapping.isFlow else {
+            reader.report("Invalid JSON body: the root of a bake file must be a JSON object", root)
             return (HCLBody(), reader.problems)
         }
         let body = reader.body(mapping, labels: 0)
@@ -146,11 +146,14 @@ enum BakeJSONReader {
         mutating func expression(_ node: YAMLNode) -> HCLExpression {
             switch node {
             case .mapping(let mapping):
+                // YAML's block style is no JSON (a `.json` file written as YAML).
+                if !mapping.isFlow { report("Invalid JSON value: objects must be written in braces", node) }
                 let items = mapping.entries.map { entry -> (key: HCLObjectKey, value: HCLExpression) in
                     (.identifier(keyText(entry.key), keyContent(entry.key)), expression(entry.value))
                 }
                 return .object(items, range(mapping.start, mapping.end))
             case .sequence(let sequence):
+                if !sequence.isFlow { report("Invalid JSON value: arrays must be written in brackets", node) }
                 return .tuple(sequence.items.map { expression($0) }, range(sequence.start, sequence.end))
             case .scalar(let scalar):
                 let whole = range(scalar.start, scalar.end)

@@ -677,10 +677,11 @@ struct HCLEvaluator {
             }
             return result
         case (.object(let a, _), .object(let b, _)):
-            guard Set(a.map(\.key)) == Set(b.map(\.key)), a.count == b.count else { return false }
+            let others = Dictionary(b.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+            guard Set(a.map(\.key)) == Set(others.keys), a.count == b.count else { return false }
             var result = true
             for entry in a {
-                guard let other = b.last(where: { $0.key == entry.key }), let same = equal(entry.value, other.value) else { return nil }
+                guard let other = others[entry.key], let same = equal(entry.value, other) else { return nil }
                 if !same { result = false }
             }
             return result

@@ -164,6 +164,10 @@ enum HCLFunctions {
                 result.unicodeScalars.append(allowed ? scalar : "_")
             }
             return string(result)
+        case "md5":
+            if let failure = count(1) { return failure }
+            guard let text = Self.text(arguments[0]) else { return .failure("string required") }
+            return string(MD5.hex(Array(text.utf8)))
         case "timestamp", "uuidv4", "bcrypt":
             return .unknown("\(name)() gives a new value on every run")
         default:

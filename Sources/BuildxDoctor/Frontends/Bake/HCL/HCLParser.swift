@@ -443,6 +443,14 @@ struct HCLParser {
                 position += 1
                 return .invalid(range(start))
             }
+            if byte == 0x20 || byte == 0x09 {
+                // `list [0]`: hclsyntax's scanner drops the space; only an index may follow one here.
+                var lookahead = position
+                while lookahead < bytes.count, bytes[lookahead] == 0x20 || bytes[lookahead] == 0x09 { lookahead += 1 }
+                guard lookahead < bytes.count, bytes[lookahead] == 0x5B else { break }
+                position = lookahead
+                continue
+            }
             if byte == 0x5B {
                 let open = position
                 position += 1
@@ -1029,15 +1037,26 @@ struct HCLParser {
         return HCLTemplate(range: range, content: content, parts: Self.meld(parts), isVerbatim: verbatim)
     }
 
+    /// Consecutive literals joined into one (hclsyntax `meldConsecutiveStringLiterals`), each run copied
+    /// once so that a heredoc of many lines stays linear.
     private static func meld(_ parts: [HCLTemplatePart]) -> [HCLTemplatePart] {
         var result: [HCLTemplatePart] = []
+        var run: (text: [UInt8], range: SourceRange)?
         for part in parts {
-            if case .literal(let text, let source) = part, case .literal(let previous, let previousSource)? = result.last {
-                result[result.count - 1] = .literal(previous + text, previousSource.through(source))
-            } else {
-                result.append(part)
+            if case .literal(let text, let source) = part {
+                if run == nil {
+                    run = (text, source)
+                } else {
+                    run!.text.append(contentsOf: text)
+                    run!.range = run!.range.through(source)
+                }
+                continue
             }
+            if let literal = run { result.append(.literal(literal.text, literal.range)) }
+            run = nil
+            result.append(part)
         }
+        if let literal = run { result.append(.literal(literal.text, literal.range)) }
         return result
     }
 

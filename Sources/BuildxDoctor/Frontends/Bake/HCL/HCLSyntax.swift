@@ -95,6 +95,7 @@ struct HCLForClause: Sendable {
     let collection: HCLExpression
 }
 
+/// An expression of HCL's native syntax (hclsyntax `spec.md` "Expressions"), each with its range.
 indirect enum HCLExpression: Sendable {
     /// A number literal as written.
     case number(String, SourceRange)
@@ -145,6 +146,8 @@ struct HCLTemplate: Sendable {
     let isVerbatim: Bool
 }
 
+/// A part of a template after strip markers and heredoc indentation are applied; `%{ if }` and
+/// `%{ for }` directives hold their bodies.
 indirect enum HCLTemplatePart: Sendable {
     /// Text after escapes and stripping.
     case literal([UInt8], SourceRange)
