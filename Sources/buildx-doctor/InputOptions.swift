@@ -56,7 +56,7 @@ func stopBecauseNothingWasChecked(paths: [String], passedOver: [(path: String, r
     throws -> Never
 {
     let named = paths.map { $0 == "-" ? "standard input" : $0 }.joined(separator: ", ")
-    try standardError("buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile) in \(named)")
+    try standardError("buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile, bake or Compose file) in \(named)")
     for entry in passedOver { try standardError("  skipped \(entry.path): \(entry.reason)") }
     for path in ignored { try standardError("  skipped \(path): not a composite action (a JavaScript or Docker action, or no action)") }
     for path in excluded { try standardError("  excluded \(path) (by `exclude` in the configuration)") }

@@ -116,10 +116,10 @@ struct CommandLineTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let compose = folder.appendingPathComponent("compose.yml")
-        try "services:\n  app:\n    build: .\n".write(to: compose, atomically: true, encoding: .utf8)
+        try "services:\n  app:\n    image: nginx\n".write(to: compose, atomically: true, encoding: .utf8)
         let result = try run(["check", compose.path, "Examples/fixed"])
         #expect(result.status == 0)
-        #expect(result.stderr == "buildx-doctor: skipped \(compose.path): not a file buildx-doctor reads (a GitHub Actions workflow, composite action or snippet, GitLab CI, CircleCI, a shell script or a Makefile)\n")
+        #expect(result.stderr == "buildx-doctor: skipped \(compose.path): not a file buildx-doctor reads (a GitHub Actions workflow, composite action or snippet, GitLab CI, CircleCI, a shell script, a Makefile, a bake file or a Compose file)\n")
     }
 
     @Test func usageErrorsExitWithTwo() throws {
@@ -424,7 +424,7 @@ struct ConfigurationCommandLineTests {
         #expect(nothing.status == 2)
         #expect(
             nothing.stderr
-                == "buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile) in .\n  excluded .github/workflows/build.yml (by `exclude` in the configuration)\n"
+                == "buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile, bake or Compose file) in .\n  excluded .github/workflows/build.yml (by `exclude` in the configuration)\n"
         )
     }
 
@@ -481,7 +481,7 @@ struct ConfigurationCommandLineTests {
         #expect(result.status == 2)
         #expect(
             result.stderr
-                == "buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile) in standard input\n  skipped <stdin>: the document is not a list of steps, so it cannot be read as --kind steps\n"
+                == "buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile, bake or Compose file) in standard input\n  skipped <stdin>: the document is not a list of steps, so it cannot be read as --kind steps\n"
         )
         let forced = try run(["check", "-", "--kind", "step"], input: "uses: docker/build-push-action@v6\nwith:\n  cache-to: type=gha\n")
         #expect(forced.status == 1)
@@ -502,15 +502,15 @@ struct ConfigurationCommandLineTests {
         defer { try? FileManager.default.removeItem(at: empty) }
         let folder = try run(["check"], in: empty)
         #expect(folder.status == 2 && folder.stdout.isEmpty)
-        #expect(folder.stderr == "buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile) in .\n")
+        #expect(folder.stderr == "buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile, bake or Compose file) in .\n")
         let named = try run(["check", "compose.yml", "README.md"], in: empty)
         #expect(named.status == 2)
         #expect(
             named.stderr
                 == """
-                buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile) in compose.yml, README.md
-                  skipped compose.yml: not a file buildx-doctor reads (a GitHub Actions workflow, composite action or snippet, GitLab CI, CircleCI, a shell script or a Makefile)
-                  skipped README.md: not a file buildx-doctor reads (a GitHub Actions workflow, composite action or snippet, GitLab CI, CircleCI, a shell script or a Makefile)
+                buildx-doctor: error: nothing to check: no CI file buildx-doctor reads (GitHub Actions, GitLab CI, CircleCI, shell script, Makefile, bake or Compose file) in compose.yml, README.md
+                  skipped compose.yml: not a file buildx-doctor reads (a GitHub Actions workflow, composite action or snippet, GitLab CI, CircleCI, a shell script, a Makefile, a bake file or a Compose file)
+                  skipped README.md: not a file buildx-doctor reads (a GitHub Actions workflow, composite action or snippet, GitLab CI, CircleCI, a shell script, a Makefile, a bake file or a Compose file)
 
                 """)
         let fix = try run(["fix"], in: empty)

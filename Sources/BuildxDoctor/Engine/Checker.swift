@@ -115,8 +115,8 @@ public struct Checker: Sendable {
             report.configurationErrors = inputs.configurationErrors
             return report
         }
-        // Scripts and Makefiles found by searching are checked on their own only when no CI file here runs
-        // them: a job that runs one reports its findings there, with what the job knows of its builder.
+        // Scripts, Makefiles and bake files found by searching are checked on their own only when no CI file
+        // here runs them: a job that runs one reports its findings there, with what the job knows of its builder.
         let standalone = inputs.inputs.filter { !$0.isExplicit && Self.isStandaloneScript($0.path) }
         let others = inputs.inputs.filter { $0.isExplicit || !Self.isStandaloneScript($0.path) }
         let check = { @Sendable (input: Inputs.Input) -> FileOutcome in
@@ -196,9 +196,8 @@ public struct Checker: Sendable {
         for frontend in Frontends.all {
             if let plan = frontend.plan(input) {
                 let referenced = plan.referencedPaths.sorted().compactMap { try? load($0) }
-                var outcome = finish(
-                    file, kind: plan.kind, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration,
-                    referenced: referenced)
+                let diagnostics = BakeFindings.merged(enabled.flatMap { $0.check(plan) }, plan: plan) + BakeDefinitionRule.diagnostics(plan)
+                var outcome = finish(file, kind: plan.kind, diagnostics, enabled: enabled, configuration: configuration, referenced: referenced)
                 outcome.referenced = referenced
                 return outcome
             }
@@ -213,6 +212,8 @@ public struct Checker: Sendable {
         if !isExplicit, Self.kindFromPath(file.path) == .githubWorkflow, GitHubActionsFrontend().claims(relativePath: file.path) {
             return finish(file, kind: .githubWorkflow, [], enabled: enabled, configuration: configuration)
         }
+        // A Compose file found by searching that builds nothing (it only runs images) is no CI file at all.
+        if !isExplicit, BakeFrontend().claims(relativePath: file.path) { return FileOutcome(.ignored) }
         return FileOutcome(isExplicit ? .skipped(file.path) : .ignored, ignoredPath: file.path)
     }
 
@@ -239,7 +240,7 @@ public struct Checker: Sendable {
         }
         let (directives, problems) = Suppressions.directives(
             in: file, syntax: CommentSyntax.of(path: file.path), knownRules: Self.ruleIDs)
-        let running = Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id])
+        let running = Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id, BakeDefinitionRule.description.id])
         let isEnabled = { (rule: String) in running.contains(rule) && setting(rule) != .off }
         var own: [Diagnostic] = []
         var elsewhere: [String: [Diagnostic]] = [:]
@@ -264,11 +265,10 @@ public struct Checker: Sendable {
         try RawFile.source(path, limit: maximumFileSize)
     }
 
-    /// Files that the script and Makefile frontends claim by name.
-    /// Whether a file found by searching is a script or Makefile, checked on its own only when no CI file
-    /// runs it (`fix` orders its work the same way).
+    /// Whether a file found by searching is a script, Makefile, bake or Compose file, checked on its own
+    /// only when no CI file runs it (`fix` orders its work the same way).
     public static func isStandaloneScript(_ path: String) -> Bool {
-        ShellScriptFrontend().claims(relativePath: path) || MakefileFrontend().claims(relativePath: path)
+        ShellScriptFrontend().claims(relativePath: path) || MakefileFrontend().claims(relativePath: path) || BakeFrontend().claims(relativePath: path)
     }
 
     /// YAML files by name, and any file named without a known non-YAML name: content decides.

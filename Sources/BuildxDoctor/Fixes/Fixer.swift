@@ -65,8 +65,8 @@ public struct Fixer: Sendable {
 
     private static func isYAML(_ kind: FileKind) -> Bool {
         switch kind {
-        case .githubWorkflow, .githubCompositeAction, .gitlabCI, .circleCI: true
-        case .shellScript, .makefile: false
+        case .githubWorkflow, .githubCompositeAction, .gitlabCI, .circleCI, .composeFile: true
+        case .shellScript, .makefile, .bakeFile: false
         }
     }
 }

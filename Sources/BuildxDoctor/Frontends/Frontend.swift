@@ -28,7 +28,7 @@ public struct FrontendInput: Sendable {
 /// The frontends, asked in order: the first that reads a file makes its plan.
 public enum Frontends {
     public static let all: [any Frontend] = [
-        GitHubActionsFrontend(), GitLabCIFrontend(), CircleCIFrontend(), MakefileFrontend(), ShellScriptFrontend(),
+        GitHubActionsFrontend(), GitLabCIFrontend(), CircleCIFrontend(), MakefileFrontend(), ShellScriptFrontend(), BakeFrontend(),
     ]
 
     /// Whether some frontend reads a file met while searching.

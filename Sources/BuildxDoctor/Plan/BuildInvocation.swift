@@ -27,12 +27,14 @@ public struct BuildInvocation: Sendable {
     public let identity: BuildIdentity
     /// Whether buildx finds the GitHub Actions cache service's token and URL in its environment.
     public let actionsRuntime: ActionsRuntime
+    /// The bake target the build is, when bake runs it: findings about its values name the target.
+    public let bakeTarget: BakeTargetOrigin?
 
     public init(
         span: Span, selection: BuilderSelection, builder: BuilderState = .unknown(reason: "not simulated"),
         cacheImports: [CacheEntry], cacheExports: [CacheEntry], platforms: PlatformList?,
         result: BuildResult = BuildResult(), attestations: [WrittenText] = [], identity: BuildIdentity = BuildIdentity(),
-        actionsRuntime: ActionsRuntime = .providedByAction
+        actionsRuntime: ActionsRuntime = .providedByAction, bakeTarget: BakeTargetOrigin? = nil
     ) {
         self.span = span
         self.selection = selection
@@ -44,6 +46,7 @@ public struct BuildInvocation: Sendable {
         self.attestations = attestations
         self.identity = identity
         self.actionsRuntime = actionsRuntime
+        self.bakeTarget = bakeTarget
     }
 
     /// Imports and exports together.

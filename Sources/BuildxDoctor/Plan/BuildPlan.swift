@@ -18,26 +18,34 @@ public struct BuildPlan: Sendable {
     public let firstBuilderSetups: [(job: Job, setup: Step)]
     /// Whether the file pins some docker/* action by commit SHA (new steps then follow that style).
     public let pinsDockerActionsBySHA: Bool
-    /// The other files the plan's steps stand in: scripts and Makefiles that jobs run.
+    /// The other files the plan's steps stand in: scripts and Makefiles that jobs run, and the bake and
+    /// compose files bake reads.
     public let referencedPaths: Set<String>
     /// Makes fixes in the file's own syntax; given by the frontend that read the file.
     let editor: any PlanEditor
+    /// What bake would refuse in the bake runs of the plan (the definitions or the command), each where
+    /// it is written.
+    public let bakeProblems: [BakeProblem]
 
-    public init(file: SourceFile, kind: FileKind, jobs: [Job], triggers: Set<String> = []) {
-        self.init(file: file, kind: kind, jobs: jobs, triggers: triggers, editor: NoPlanEdits())
+    public init(file: SourceFile, kind: FileKind, jobs: [Job], triggers: Set<String> = [], bakeProblems: [BakeProblem] = []) {
+        self.init(file: file, kind: kind, jobs: jobs, triggers: triggers, bakeProblems: bakeProblems, editor: NoPlanEdits())
     }
 
-    init(file: SourceFile, kind: FileKind, jobs: [Job], triggers: Set<String> = [], editor: any PlanEditor) {
+    init(
+        file: SourceFile, kind: FileKind, jobs: [Job], triggers: Set<String> = [], bakeProblems: [BakeProblem] = [], editor: any PlanEditor
+    ) {
         self.editor = editor
         self.file = file
         self.kind = kind
         self.jobs = jobs
         self.triggers = triggers
+        let bakeRuns = jobs.flatMap { $0.steps.compactMap(\.bakeRun) }
+        self.bakeProblems = bakeProblems + bakeRuns.flatMap(\.problems)
         let builds = jobs.flatMap { job in job.steps.compactMap { step in step.build.map { (job, step, $0) } } }
         self.builds = builds
         self.cacheEntries = builds.flatMap { job, step, build in build.cacheEntries.map { (job, step, build, $0) } }
         self.firstBuilderSetups = jobs.compactMap { job in job.builderSetups.first.map { (job, $0) } }
-        self.referencedPaths = Set(jobs.flatMap { $0.steps.map(\.span.path) }.filter { $0 != file.path })
+        self.referencedPaths = Set((jobs.flatMap { $0.steps.map(\.span.path) } + bakeRuns.flatMap(\.files)).filter { $0 != file.path })
         self.pinsDockerActionsBySHA = jobs.contains { job in
             job.steps.contains { step in
                 guard let action = step.action, action.repository?.hasPrefix("docker/") == true, let ref = action.ref else { return false }
@@ -55,6 +63,10 @@ public enum FileKind: String, Sendable, CaseIterable {
     case circleCI = "circleci"
     case shellScript = "shell-script"
     case makefile = "makefile"
+    /// A bake definition (`docker-bake.hcl`, `docker-bake.json`) checked on its own.
+    case bakeFile = "bake-file"
+    /// A Compose file checked on its own, as bake reads it.
+    case composeFile = "compose-file"
 
     /// Whether edits may add GitHub Actions steps to the file.
     public var isGitHubActions: Bool { self == .githubWorkflow || self == .githubCompositeAction }
@@ -296,12 +308,14 @@ public final class Step: Sendable {
     /// function, subshell or quoted string, and not continuing an `&&`, `||` or `|` list. Only then may an
     /// edit add a command in front of it.
     public let standsAlone: Bool
+    /// The files the step's bake run reads and what bake would refuse, when the step runs bake.
+    public let bakeRun: BakeRunRecord?
 
     public init(
         index: Int, span: Span, end: Location? = nil, enclosing: Step? = nil, id: String? = nil, name: String? = nil, condition: String? = nil,
         writtenCondition: WrittenText? = nil, action: ActionReference? = nil, builderChange: BuilderChange? = nil, build: BuildInvocation? = nil,
         script: Script? = nil, restoredPaths: [String] = [], inputs: [WrittenText] = [], inputsKey: Span? = nil,
-        inputsInFlowStyle: Bool = false, registryLogin: RegistryLogin? = nil, standsAlone: Bool = false
+        inputsInFlowStyle: Bool = false, registryLogin: RegistryLogin? = nil, standsAlone: Bool = false, bakeRun: BakeRunRecord? = nil
     ) {
         self.index = index
         self.span = span
@@ -321,15 +335,17 @@ public final class Step: Sendable {
         self.inputsInFlowStyle = inputsInFlowStyle
         self.registryLogin = registryLogin
         self.standsAlone = standsAlone
+        self.bakeRun = bakeRun
     }
 
-    /// A copy with the build's builder decided by the simulation.
-    func with(build: BuildInvocation?) -> Step {
+    /// A copy with the build's builder decided by the simulation (or the first build of a bake run).
+    func with(build: BuildInvocation?, bakeRun: BakeRunRecord? = nil) -> Step {
         Step(
             index: index, span: span, end: end, enclosing: enclosing, id: id, name: name, condition: condition, writtenCondition: writtenCondition,
             action: action, builderChange: builderChange, build: build, script: script, restoredPaths: restoredPaths,
             inputs: inputs,
-            inputsKey: inputsKey, inputsInFlowStyle: inputsInFlowStyle, registryLogin: registryLogin, standsAlone: standsAlone)
+            inputsKey: inputsKey, inputsInFlowStyle: inputsInFlowStyle, registryLogin: registryLogin, standsAlone: standsAlone,
+            bakeRun: bakeRun ?? self.bakeRun)
     }
 }
 

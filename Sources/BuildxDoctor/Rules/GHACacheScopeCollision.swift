@@ -199,7 +199,10 @@ struct GHACacheScopeCollision: Rule {
             }
             let kept = earlierByScope[export.scope] ?? []
             let earlier = kept.first { other in
-                other.build.span != export.build.span && Self.sameScope(other, export)
+                // Builds started at one place are one build run many times (a matrix), except the targets
+                // of one bake run, which are different builds.
+                (other.build.span != export.build.span || other.build.bakeTarget?.target != export.build.bakeTarget?.target)
+                    && Self.sameScope(other, export)
                     && Self.compare(export, other, ignoringTarget: false) == .different
             }
             if !kept.contains(where: { Self.sameScope($0, export) && Self.compare(export, $0, ignoringTarget: false) == .same }) {

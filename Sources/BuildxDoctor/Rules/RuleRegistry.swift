@@ -48,6 +48,8 @@ public enum RuleRegistry {
         all.first { $0.description.id == id }
     }
 
-    /// Every description, including `yaml-syntax` and the findings about suppression comments.
-    public static var descriptions: [RuleDescription] { all.map(\.description) + [yamlSyntax] + Suppressions.descriptions }
+    /// Every description, including `yaml-syntax`, `bake-definition-invalid` and the findings about suppression comments.
+    public static var descriptions: [RuleDescription] {
+        all.map(\.description) + [yamlSyntax, BakeDefinitionRule.description] + Suppressions.descriptions
+    }
 }

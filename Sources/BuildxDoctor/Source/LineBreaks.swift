@@ -41,6 +41,17 @@ enum LineBreaks {
         }
     }
 
+    /// The index of the line (0-based) that holds `offset`, by binary search in `lineStarts`.
+    static func lineIndex(ofByte offset: Int, in lineStarts: [Int]) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        return low
+    }
+
     /// The width of the line break that ends just before `lineStart` (the start of the next line).
     static func width(ofBreakEndingAt lineStart: Int, in bytes: [UInt8]) -> Int {
         bytes.withUnsafeBufferPointer { buffer in

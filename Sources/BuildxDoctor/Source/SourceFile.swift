@@ -104,12 +104,7 @@ public struct SourceFile: Sendable {
     /// The location of a byte offset: line and column (1-based, counted in Unicode scalars, as libyaml counts).
     public func location(ofByte offset: Int) -> Location {
         let clamped = min(max(0, offset), bytes.count)
-        var low = 0
-        var high = lineStarts.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if lineStarts[middle] <= clamped { low = middle } else { high = middle - 1 }
-        }
+        let low = LineBreaks.lineIndex(ofByte: clamped, in: lineStarts)
         let lineStart = lineStarts[low]
         let column =
             clamped - lineStart <= Self.checkpointStride

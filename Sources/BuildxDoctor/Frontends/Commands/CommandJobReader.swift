@@ -107,6 +107,10 @@ struct CommandSteps {
                     steps += self.steps(of: inner, locator: locator, startingAt: index + steps.count, context: innerContext, depth: depth + 1)
                 case .make(let make):
                     steps += followed(make: make, startingAt: index + steps.count, context: context, depth: depth)
+                case .bake(let bake):
+                    steps += bakeSteps(bake, command: command, index: index + steps.count, locator: locator, context: context)
+                case .composeBuild(let compose):
+                    steps += composeSteps(compose, command: command, index: index + steps.count, locator: locator, context: context)
                 default:
                     if let step = self.step(for: invocation, command: command, index: index + steps.count, locator: locator, context: context) {
                         steps.append(step)
@@ -186,22 +190,28 @@ struct CommandSteps {
             return Step(
                 index: index, span: span, enclosing: context.enclosing, condition: condition,
                 registryLogin: RegistryLogin(registry: registry, usesJobToken: JobToken.isMentioned(in: locator.text(command.range))))
-        case .bake, .runScript, .shellString, .make:
+        case .bake, .composeBuild, .runScript, .shellString, .make:
             return nil
         }
     }
 
-    private func buildInvocation(_ build: BuildCommand, span: Span, locator: ScriptLocator, context: Context) -> BuildInvocation {
-        let selection: BuilderSelection
-        if let builder = build.builder?.value {
+    /// The builder a command asks for: `--builder`, else `BUILDX_BUILDER`, else the current one (or, for
+    /// `docker build`, the engine's own).
+    func selection(builder: ShellFlag?, docker: DockerOptions, usesBuildx: Bool, span: Span, locator: ScriptLocator, context: Context)
+        -> BuilderSelection
+    {
+        if let builder = builder?.value {
             let range = locator.span(builder.range)
-            selection = builder.literal.map { .createdByStep(id: $0, span: range) } ?? .other(locator.text(builder.range), span: range)
-        } else if let named = context.builderFromEnvironment ?? build.docker.environment["BUILDX_BUILDER"].map({ locator.text($0.range) }) {
-            selection = .other("$BUILDX_BUILDER (\(named))", span: span)
-        } else {
-            // `docker build` builds on the engine's own builder unless told otherwise (docker/cli#3676).
-            selection = build.usesBuildx ? .current : .engineDefault
+            return builder.literal.map { .createdByStep(id: $0, span: range) } ?? .other(locator.text(builder.range), span: range)
+        } else if let named = context.builderFromEnvironment ?? docker.environment["BUILDX_BUILDER"].map({ locator.text($0.range) }) {
+            return .other("$BUILDX_BUILDER (\(named))", span: span)
         }
+        // `docker build` builds on the engine's own builder unless told otherwise (docker/cli#3676).
+        return usesBuildx ? .current : .engineDefault
+    }
+
+    private func buildInvocation(_ build: BuildCommand, span: Span, locator: ScriptLocator, context: Context) -> BuildInvocation {
+        let selection = selection(builder: build.builder, docker: build.docker, usesBuildx: build.usesBuildx, span: span, locator: locator, context: context)
         let platformWords = build.platforms.compactMap(\.value)
         let platforms = platformWords.flatMap { word -> [Value<String>] in
             guard let text = word.literal else { return [.unknown("a variable")] }

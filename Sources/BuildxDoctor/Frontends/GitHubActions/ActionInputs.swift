@@ -60,7 +60,7 @@ struct ActionInputs {
     }
 
     /// A list input's items with their own spans and their written text (expressions included).
-    private func list(_ name: String, ignoreComma: Bool, quotes: Bool = true) -> [WrittenText] {
+    func list(_ name: String, ignoreComma: Bool, quotes: Bool = true) -> [WrittenText] {
         guard let input = scalar(name) else { return [] }
         let bytes = Array(input.value.utf8)
         let items = (try? ActionInputList.split(Expression.mask(input.value).text, ignoreComma: ignoreComma, quotes: quotes)) ?? []
@@ -70,7 +70,7 @@ struct ActionInputs {
     }
 
     /// `builder:`: empty means the current builder; `${{ steps.<id>.outputs.name }}` names a setup step's.
-    private func builderSelection(builderFromEnv: String?) -> BuilderSelection {
+    func builderSelection(builderFromEnv: String?) -> BuilderSelection {
         guard let input = scalar("builder"), !input.value.trimmingWhitespace().isEmpty else {
             if let builderFromEnv { return .other("$BUILDX_BUILDER (\(builderFromEnv))", span: file.span(0..<0)) }
             return .current

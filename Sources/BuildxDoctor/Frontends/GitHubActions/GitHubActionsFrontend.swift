@@ -154,6 +154,13 @@ private struct Reader {
         for item in items {
             guard let mapping = item.mapping else { continue }
             let step = self.step(mapping, index: result.count, inheritedEnv: inheritedEnv)
+            if let action = step.action, action.repository == "docker/bake-action",
+                let run = BakeActionInputs(ActionInputs(mapping: mapping["with"]?.mapping, file: file)).run(
+                    at: action.span, environment: inheritedEnv.merging(environment(mapping["env"])) { $1 }, loader: localActions)
+            {
+                result += run.steps(replacing: step, enclosing: nil, startingAt: result.count)
+                continue
+            }
             result.append(step)
             if let action = step.action,
                 action.text.lowercased().containsText("runtime")

@@ -134,6 +134,23 @@ public struct BakeCommand: Sendable, Equatable {
     public var sbom: ShellFlag? { arguments.last("sbom") }
 }
 
+/// `docker compose build` (or `docker-compose build`): builds the services of the Compose files with the
+/// current buildx builder.
+public struct ComposeBuildCommand: Sendable, Equatable {
+    public let docker: DockerOptions
+    /// Compose's own flags (before `build`) and `build`'s.
+    public let compose: CommandArguments
+    public let arguments: CommandArguments
+
+    /// The services named; none means every service with a `build` section.
+    public var services: [ShellWord] { arguments.positionals }
+    /// Each `-f`/`--file`; none means Compose's default file.
+    public var files: [ShellFlag] { compose.all("file") }
+    public var projectDirectory: ShellFlag? { compose.last("project-directory") }
+    public var builder: ShellFlag? { arguments.last("builder") }
+    public var push: ShellFlag? { arguments.last("push") }
+}
+
 /// `docker buildx create`.
 public struct CreateBuilderCommand: Sendable, Equatable {
     public let docker: DockerOptions
@@ -240,8 +257,8 @@ public struct MakeCommand: Sendable, Equatable {
 /// What a shell command does, when it is something buildx-doctor follows.
 public enum ShellInvocation: Sendable, Equatable {
     case build(BuildCommand)
-    /// Until the bake frontend exists, recorded as it is.
     case bake(BakeCommand)
+    case composeBuild(ComposeBuildCommand)
     case createBuilder(CreateBuilderCommand)
     case useBuilder(UseBuilderCommand)
     case removeBuilder(RemoveBuilderCommand)
@@ -269,6 +286,8 @@ public enum DockerCommand {
         case "docker": return docker(words, command)
         case "buildx", "docker-buildx":
             return buildx(words, from: 1, global: ParsedFlags(), command)
+        case "docker-compose":
+            return compose(words[1...], docker: DockerOptions(flags: [], unrecognizedFlags: [], environment: environment(command)))
         case "make", "gmake":
             return .make(MakeCommand(arguments: parse(words[1...], FlagTables.make).arguments))
         case "sh", "bash", "dash", "zsh", "ksh", "ash", "mksh":
@@ -316,6 +335,8 @@ public enum DockerCommand {
             }
         case "login":
             return .login(LoginCommand(docker: options, arguments: parse(rest, FlagTables.login).arguments))
+        case "compose":
+            return compose(rest, docker: options)
         default:
             return nil
         }
@@ -344,6 +365,14 @@ public enum DockerCommand {
         default:
             return nil
         }
+    }
+
+    /// `compose [flags] build [flags] [SERVICE…]`; other Compose subcommands are not followed.
+    static func compose(_ words: ArraySlice<ShellWord>, docker: DockerOptions) -> ShellInvocation? {
+        let global = parse(words, FlagTables.compose, stopAtPositional: true)
+        guard let index = global.stoppedAt, words[index].literal == "build" else { return nil }
+        let build = parse(words[(index + 1)...], FlagTables.composeBuild)
+        return .composeBuild(ComposeBuildCommand(docker: docker, compose: global.arguments, arguments: build.arguments))
     }
 
     static func build(
@@ -567,6 +596,18 @@ enum FlagTables {
     static let bake = FlagTable(
         values: ["file/f", "set", "sbom", "provenance", "call", "allow", "list", "progress", "metadata-file", "builder", "var"],
         booleans: ["load", "push", "print", "check", "list-targets", "list-variables", "no-cache", "pull", "debug/D"]
+    )
+
+    /// docker/compose `cmd/compose/compose.go` (the root command's flags).
+    static let compose = FlagTable(
+        values: ["file/f", "project-name/p", "project-directory", "env-file", "profile", "ansi", "progress", "parallel", "workdir"],
+        booleans: ["dry-run", "compatibility", "all-resources", "verbose", "no-ansi", "version/v"]
+    )
+
+    /// docker/compose `cmd/compose/build.go`.
+    static let composeBuild = FlagTable(
+        values: ["build-arg", "builder", "memory/m", "progress", "ssh"],
+        booleans: ["no-cache", "pull", "push", "quiet/q", "with-dependencies", "print", "check", "no-rm", "parallel", "compress", "force-rm"]
     )
 
     /// buildx `commands/create.go`.
