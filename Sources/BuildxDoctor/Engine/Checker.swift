@@ -247,7 +247,7 @@ public struct Checker: Sendable {
 
     /// YAML files by name, and any file named without a known non-YAML name: content decides.
     private static func mayBeYAML(_ file: SourceFile) -> Bool {
-        let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+        let name = file.path.splitting("/").last.map(String.init) ?? file.path
         return !(name.hasSuffix(".sh") || name.hasSuffix(".bash") || name.hasSuffix(".mk") || name == "Makefile"
             || name == "GNUmakefile" || name.hasSuffix(".hcl"))
     }
@@ -257,7 +257,7 @@ public struct Checker: Sendable {
     }
 
     private static func kindFromPath(_ path: String) -> FileKind {
-        let name = path.split(separator: "/").last ?? ""
+        let name = path.splitting("/").last ?? ""
         if name == "action.yml" || name == "action.yaml" { return .githubCompositeAction }
         if GitLabCIFrontend().claims(relativePath: path) { return .gitlabCI }
         if CircleCIFrontend().claims(relativePath: path) { return .circleCI }

@@ -348,7 +348,7 @@ public struct ActionReference: Sendable, Equatable {
             kind = .local(path: text)
         } else {
             let (location, ref) = text.splitOnce("@")
-            let parts = location.split(separator: "/", maxSplits: 2).map(String.init)
+            let parts = location.splitting("/", maxSplits: 2).map(String.init)
             kind = .repository(
                 owner: parts.first ?? "", repo: parts.count > 1 ? parts[1] : "", path: parts.count > 2 ? parts[2] : nil,
                 ref: ref)
@@ -376,6 +376,11 @@ public struct ActionReference: Sendable, Equatable {
 extension String {
     /// Splits at the first `separator`: the text before it and the text after it (or `nil`).
     func splitOnce(_ separator: Character) -> (String, String?) {
+        // An action reference is split once per step: byte by byte where that gives the same pieces.
+        if separator.unicodeScalars.count == 1, let scalar = separator.unicodeScalars.first {
+            let pieces = splitting(scalar, maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(pieces[0]), pieces.count > 1 ? String(pieces[1]) : nil)
+        }
         guard let index = firstIndex(of: separator) else { return (self, nil) }
         return (String(self[..<index]), String(self[self.index(after: index)...]))
     }

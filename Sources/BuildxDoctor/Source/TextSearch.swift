@@ -28,3 +28,53 @@ extension StringProtocol {
         }
     }
 }
+
+extension StringProtocol where SubSequence == Substring {
+    /// `split(separator:maxSplits:omittingEmptySubsequences:)` for an ASCII separator, the same pieces
+    /// for any text. `split` compares Characters, so it runs Unicode grapheme breaking over every
+    /// character of every path and action reference. In ASCII text every byte but a CR before a LF is
+    /// a Character of its own, so for any other separator the bytes are compared instead; other text
+    /// keeps the Character split (where a combining mark after the separator makes one Character with
+    /// it, and no place to split).
+    func splitting(
+        _ separator: Unicode.Scalar, maxSplits: Int = .max, omittingEmptySubsequences: Bool = true
+    ) -> [Substring] {
+        if separator.isASCII, separator != "\r", separator != "\n",
+            let pieces = utf8.withContiguousStorageIfAvailable({
+                Self.asciiPieces($0, UInt8(separator.value), maxSplits: maxSplits, omittingEmpty: omittingEmptySubsequences)
+            }),
+            let pieces
+        {
+            let start = utf8.startIndex
+            return pieces.map { self[utf8.index(start, offsetBy: $0.lowerBound)..<utf8.index(start, offsetBy: $0.upperBound)] }
+        }
+        return split(separator: Character(separator), maxSplits: maxSplits, omittingEmptySubsequences: omittingEmptySubsequences)
+    }
+
+    /// The byte ranges `split` gives for ASCII `bytes`, in its order and with its rules for `maxSplits` and
+    /// empty pieces; `nil` when the text is not ASCII.
+    private static func asciiPieces(_ bytes: UnsafeBufferPointer<UInt8>, _ separator: UInt8, maxSplits: Int, omittingEmpty: Bool)
+        -> [Range<Int>]?
+    {
+        if maxSplits == 0 || bytes.isEmpty {
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return bytes.isEmpty && omittingEmpty ? [] : [0..<bytes.count]
+        }
+        var pieces: [Range<Int>] = []
+        var start = 0
+        var splitting = true
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x80 { return nil }
+            guard splitting, byte == separator else { continue }
+            if start != index || !omittingEmpty {
+                pieces.append(start..<index)
+                // After `maxSplits` pieces the rest is one piece, separators and all.
+                if pieces.count == maxSplits { splitting = false }
+            }
+            start = index + 1
+        }
+        if start != bytes.count || !omittingEmpty { pieces.append(start..<bytes.count) }
+        return pieces
+    }
+}
