@@ -132,3 +132,32 @@ struct LongInputTests {
     }
 }
 
+
+/// The byte test before a GitHub `run:` script is read as shell: scripts that mention no docker, make or
+/// script command are not parsed at all.
+@Suite("Shell pre-check")
+struct ShellPreCheckTests {
+    @Test func wordsThatOnlyLookLikeCommandsAreNotEnough() {
+        for text in ["cmake --build build", "echo ${{ github.sha }}", "automake && ./configure", "sha256sum x > x.sha256", "make_thing", "remake"] {
+            #expect(!CommandSteps.mentionsDockerMakeOrScript(text), "\(text)")
+            #expect(CommandSteps.mayRunDocker(text), "\(text)")
+        }
+        for text in [
+            "make image", "gmake -C x", "/usr/bin/make", "cd x && make", "./scripts/build.sh", "bash ci.sh --x", "docker ps", "buildx version",
+            "echo DOCKER_HOST=tcp://x >> $GITHUB_ENV", "sudo cp daemon.json /etc/", "(make)",
+        ] {
+            #expect(CommandSteps.mentionsDockerMakeOrScript(text), "\(text)")
+        }
+    }
+
+    /// A command named by a variable from the step's environment is still read when the script itself
+    /// does not name it.
+    @Test func aCommandNamedByTheEnvironmentIsStillRead() {
+        let head = "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
+        let literal = diagnostics(head + "      - run: |\n          cmake --version\n          docker build --cache-to type=gha .\n")
+        let named = diagnostics(
+            head + "      - env:\n          D: docker\n        run: |\n          cmake --version\n          $D build --cache-to type=gha .\n")
+        #expect(!literal.isEmpty)
+        #expect(named.map(\.rule) == literal.map(\.rule))
+    }
+}

@@ -229,7 +229,8 @@ public struct Checker: Sendable {
         }
         let (directives, problems) = Suppressions.directives(
             in: file, syntax: CommentSyntax.of(path: file.path), knownRules: Self.ruleIDs)
-        let running = Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id])
+        // Only suppressions ask which rules run; most files have none.
+        let running = directives.isEmpty ? [] : Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id])
         let (reported, suppressed, unused) = Suppressions.apply(
             directives, to: diagnostics.compactMap(configured), in: file, isEnabled: { running.contains($0) && setting($0) != .off })
         return FileOutcome(.checked(file, kind: kind, diagnostics: reported + (problems + unused).compactMap(configured)), suppressed: suppressed)

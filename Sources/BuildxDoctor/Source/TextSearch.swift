@@ -9,6 +9,12 @@ extension StringProtocol {
     /// candidate first byte, `memcmp` checks the rest. Foundation's `contains(_:)` does Unicode-aware
     /// matching, which costs more than parsing the YAML around it.
     func containsText(_ pattern: String) -> Bool {
+        containsText(pattern, where: { _, _ in true })
+    }
+
+    /// Whether `pattern` occurs where `accept` allows, given the bytes just before and just after that
+    /// occurrence (`nil` at either end of the text).
+    func containsText(_ pattern: String, where accept: (_ before: UInt8?, _ after: UInt8?) -> Bool) -> Bool {
         var pattern = pattern
         return pattern.withUTF8 { needle in
             guard !needle.isEmpty else { return true }
@@ -16,10 +22,17 @@ extension StringProtocol {
                 guard var cursor = UnsafeRawPointer(haystack.baseAddress), haystack.count >= needle.count else { return false }
                 let last = cursor + (haystack.count - needle.count)
                 let first = Int32(needle[0])
+                let start = cursor
+                let end = cursor + haystack.count
                 while cursor <= last {
                     guard let hit = memchr(cursor, first, last - cursor + 1) else { return false }
-                    if memcmp(hit, needle.baseAddress!, needle.count) == 0 { return true }
-                    cursor = UnsafeRawPointer(hit) + 1
+                    let found = UnsafeRawPointer(hit)
+                    if memcmp(found, needle.baseAddress!, needle.count) == 0 {
+                        let before = found > start ? found.load(fromByteOffset: -1, as: UInt8.self) : nil
+                        let after = found + needle.count < end ? found.load(fromByteOffset: needle.count, as: UInt8.self) : nil
+                        if accept(before, after) { return true }
+                    }
+                    cursor = found + 1
                 }
                 return false
             }
