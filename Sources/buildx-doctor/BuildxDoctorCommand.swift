@@ -26,7 +26,7 @@ struct BuildxDoctorCommand: ParsableCommand {
             let arguments = Array(CommandLine.arguments.dropFirst())
             let (parsed, later) = splitTrailingPaths(arguments)
             var command: any ParsableCommand
-            if !later.isEmpty, var check = try? parseAsRoot(parsed) as? Check {
+            if !later.isEmpty, var check = try? shortParse(parsed) {
                 check.paths += later
                 command = check
             } else {
@@ -67,6 +67,17 @@ struct BuildxDoctorCommand: ParsableCommand {
         while start > 0, !arguments[start - 1].hasPrefix("-") { start -= 1 }
         guard arguments.count - start > 2, !arguments[..<start].contains("--") else { return (arguments, []) }
         return (Array(arguments[..<(start + 2)]), Array(arguments[(start + 2)...]))
+    }
+
+    /// `check` from the shortened list, or `nil` when it is not a `check` that parses (the caller then
+    /// parses the whole list the usual way, for its messages). Named explicitly, `check` is parsed as a
+    /// command of its own: ArgumentParser then reflects over `check`'s options only, not over every
+    /// command's, which costs more than the rest of start-up.
+    private static func shortParse(_ arguments: [String]) throws -> Check? {
+        if arguments.first == Check.configuration.commandName {
+            return try Check.parseAsRoot(Array(arguments.dropFirst())) as? Check
+        }
+        return try parseAsRoot(arguments) as? Check
     }
 
     /// The message for a first argument that is no subcommand, no option and no existing path but is

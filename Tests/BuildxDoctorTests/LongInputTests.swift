@@ -129,6 +129,10 @@ struct LongInputTests {
         for (path, expected) in cases {
             #expect(PathText.normalized(path) == expected, "\(path.debugDescription)")
         }
+        let folders = [("a", "."), ("/a", "/"), ("a/b", "a"), ("/a/b/c.yml", "/a/b"), ("a/\u{301}b", "a/\u{301}b".split(separator: "/").count == 1 ? "." : "a"), ("é/x", "é")]
+        for (path, expected) in folders {
+            #expect(PathText.folder(of: path) == expected, "\(path.debugDescription)")
+        }
     }
 }
 

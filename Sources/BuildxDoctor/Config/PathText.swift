@@ -92,7 +92,14 @@ public enum PathText {
 
     /// The folder part of a path (`.` for a bare name).
     public static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
+        // In ASCII text the last `/` byte is the last `/` Character, and finding it costs no grapheme breaking.
+        let lastSlash: String.Index?
+        if path.isASCIIText, let offset = path.utf8.withContiguousStorageIfAvailable({ $0.lastIndex(of: UInt8(ascii: "/")) }) {
+            lastSlash = offset.map { path.utf8.index(path.utf8.startIndex, offsetBy: $0) }
+        } else {
+            lastSlash = path.lastIndex(of: "/")
+        }
+        guard let slash = lastSlash else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }

@@ -376,10 +376,11 @@ public struct ActionReference: Sendable, Equatable {
 extension String {
     /// Splits at the first `separator`: the text before it and the text after it (or `nil`).
     func splitOnce(_ separator: Character) -> (String, String?) {
-        // An action reference is split once per step: byte by byte where that gives the same pieces.
-        if separator.unicodeScalars.count == 1, let scalar = separator.unicodeScalars.first {
-            let pieces = splitting(scalar, maxSplits: 1, omittingEmptySubsequences: false)
-            return (String(pieces[0]), pieces.count > 1 ? String(pieces[1]) : nil)
+        // An action reference is split once per step: in ASCII text every byte is a Character (but a CR
+        // before a LF), so the first matching byte is the first matching Character.
+        if separator.unicodeScalars.count == 1, let byte = separator.asciiValue, byte != 0x0A, byte != 0x0D, isASCIIText {
+            guard let index = utf8.firstIndex(of: byte) else { return (self, nil) }
+            return (String(self[..<index]), String(self[utf8.index(after: index)...]))
         }
         guard let index = firstIndex(of: separator) else { return (self, nil) }
         return (String(self[..<index]), String(self[self.index(after: index)...]))

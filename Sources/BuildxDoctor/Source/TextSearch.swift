@@ -42,6 +42,14 @@ extension StringProtocol {
     }
 }
 
+extension StringProtocol {
+    /// Whether every byte of the text is ASCII, read from contiguous storage when there is one (iterating
+    /// `utf8` costs tens of instructions a byte).
+    var isASCIIText: Bool {
+        utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? utf8.allSatisfy { $0 < 0x80 }
+    }
+}
+
 extension StringProtocol where SubSequence == Substring {
     /// `split(separator:maxSplits:omittingEmptySubsequences:)` for an ASCII separator, the same pieces
     /// for any text. `split` compares Characters, so it runs Unicode grapheme breaking over every
