@@ -7,7 +7,8 @@
 # runner's default `docker` driver, so every build is a finding), the same with every build written alike (the
 # shape that makes rules comparing builds pairwise quadratic), one build whose `cache-to` block holds 5k, 10k
 # and 20k lines (each line a cache entry, and a finding), one cache entry of 1k to 8k misspelt attributes, and
-# one cache entry holding 2k to 16k `${{ }}` expressions. It times the release binary as shipped (built like
+# one cache entry holding 2k to 16k `${{ }}` expressions, and 1k to 4k builds written on one line in flow
+# style, each a finding, reported as text and as SARIF (each excerpt and fingerprint reads that line). It times the release binary as shipped (built like
 # check.sh builds it) on each, keeps the fastest of RUNS runs, and prints per size the time, the time per unit
 # and the ratio to the size before. Doubling the input must not more than LIMIT-fold the time (2.0 is linear;
 # the margin absorbs noise): the script exits 1 when it does, and 0 otherwise. After a size that took more
@@ -71,18 +72,32 @@ def expressions(count):
     return head + "      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=gha,scope=" + scope + "\n"
 
 
-def fastest(path):
+def one_line_builds(count):
+    steps = ", ".join(
+        "{name: 日本語, uses: docker/build-push-action@v6, with: {cache-to: \"type=registry,ref=r.io/a:c%d\"}}" % i for i in range(count)
+    )
+    return "on: push\njobs: {b: {runs-on: ubuntu-latest, steps: [" + steps + "]}}\n"
+
+
+def fastest(path, format="json"):
     best = None
     # One warm-up run, then the fastest of `runs`: the least disturbed by other work on the machine.
     for attempt in range(runs + 1):
         start = time.perf_counter()
-        result = subprocess.run([tool, "check", "--format", "json", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        result = subprocess.run([tool, "check", "--format", format, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         elapsed = time.perf_counter() - start
         if result.returncode not in (0, 1):
             sys.exit(f"scaling.sh: check exited with {result.returncode} on {path}\n{result.stderr.decode()}")
         if attempt > 0:
             best = elapsed if best is None else min(best, elapsed)
-    return best, result.stdout.count(b'"rule":')
+    output = result.stdout
+    if format == "json":
+        findings = output.count(b'"rule":')
+    elif format == "sarif":
+        findings = output.count(b'"ruleId":')
+    else:
+        findings = sum(output.count(b": %s: " % severity) for severity in (b"error", b"warning", b"info"))
+    return best, findings
 
 
 series = [
@@ -91,10 +106,12 @@ series = [
     ("lines of one cache-to block", "line", [5000, 10000, 20000], cache_block),
     ("misspelt attributes of one cache entry", "attr", [1000, 2000, 4000, 8000], attributes),
     ("expressions in one cache entry", "expr", [2000, 4000, 8000, 16000], expressions),
+    ("builds on one line, text report", "build", [1000, 2000, 4000], one_line_builds, "text"),
+    ("builds on one line, SARIF report", "build", [1000, 2000, 4000], one_line_builds, "sarif"),
 ]
 too_slow = []
 print(f"release binary, fastest of {runs} runs; a ratio above {limit} for a doubled input fails")
-for title, unit, sizes, generate in series:
+for title, unit, sizes, generate, *format in series:
     print(f"\n{title}")
     print(f"{'size':>7} {'KiB':>7} {'findings':>9} {'seconds':>9} {'µs/' + unit:>9} {'ratio':>6}")
     previous = None
@@ -106,7 +123,7 @@ for title, unit, sizes, generate in series:
         path = os.path.join(work, "scaling", f"{generate.__name__}-{size}.yml")
         with open(path, "w") as file:
             file.write(generate(size))
-        seconds, findings = fastest(path)
+        seconds, findings = fastest(path, *format)
         ratio = seconds / previous if previous else None
         shown = f"{ratio:>6.2f}" if ratio else f"{'':>6}"
         print(f"{size:>7} {os.path.getsize(path) / 1024:>7.0f} {findings:>9} {seconds:>9.3f} {seconds / size * 1e6:>9.1f} {shown}")

@@ -23,7 +23,15 @@ struct BuildxDoctorCommand: ParsableCommand {
             Foundation.exit(2)
         }
         do {
-            var command = try parseAsRoot()
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            let (parsed, later) = splitTrailingPaths(arguments)
+            var command: any ParsableCommand
+            if !later.isEmpty, var check = try? shortParse(parsed) {
+                check.paths += later
+                command = check
+            } else {
+                command = try parseAsRoot(arguments)
+            }
             try command.run()
         } catch let failure as OutputSink.Failure {
             fail(failure)
@@ -43,6 +51,33 @@ struct BuildxDoctorCommand: ParsableCommand {
             }
             Foundation.exit(0)
         }
+    }
+
+    /// The arguments for ArgumentParser, and paths to add to `check`'s afterwards. ArgumentParser stores
+    /// each positional value by copying every value before it, so a check of hundreds of files named on
+    /// the command line (as CI and benchmarks run it) spent more time parsing its arguments than reading a
+    /// dozen files. Of a trailing run of arguments that are no option (no `-` first, and not `-` itself),
+    /// the first two are parsed — the first may be an option's value, the second is then a path, so the
+    /// checks on the paths (`-` at most once, `--stdin-filename` with `-`) see what they would see of all
+    /// of them — and the rest are paths whatever comes before them, as no option of `check` takes more
+    /// than one value. After a `--` everything is a path; such lists are parsed whole, as are the
+    /// arguments of any other command and any list the shortened one fails on (the caller parses again).
+    static func splitTrailingPaths(_ arguments: [String]) -> (parsed: [String], later: [String]) {
+        var start = arguments.count
+        while start > 0, !arguments[start - 1].hasPrefix("-") { start -= 1 }
+        guard arguments.count - start > 2, !arguments[..<start].contains("--") else { return (arguments, []) }
+        return (Array(arguments[..<(start + 2)]), Array(arguments[(start + 2)...]))
+    }
+
+    /// `check` from the shortened list, or `nil` when it is not a `check` that parses (the caller then
+    /// parses the whole list the usual way, for its messages). Named explicitly, `check` is parsed as a
+    /// command of its own: ArgumentParser then reflects over `check`'s options only, not over every
+    /// command's, which costs more than the rest of start-up.
+    private static func shortParse(_ arguments: [String]) throws -> Check? {
+        if arguments.first == Check.configuration.commandName {
+            return try Check.parseAsRoot(Array(arguments.dropFirst())) as? Check
+        }
+        return try parseAsRoot(arguments) as? Check
     }
 
     /// The message for a first argument that is no subcommand, no option and no existing path but is

@@ -463,17 +463,10 @@ struct WorkflowGenerator {
 /// still fails it; the regression tests in FuzzTests.swift fail once a fix lands, as a reminder to drop the
 /// `withKnownIssue` around them.
 enum KnownFuzzIssue {
-    static let fieldSpansQuadratic =
-        "BuildInvocation.exactSpan: each field's column is counted from the start of its cache entry, so an entry "
-        + "of n attributes costs n² (4,000 attributes: 1.1 s in release, 16,000: 12.8 s)"
-    static let reportsWalkWholeLines =
-        "SARIFReporter.lineHash (filters the whole line) and TextReporter's excerpt (converts the whole line to "
-        + "scalars) do work proportional to the line for every finding: a workflow written on one line with n "
-        + "findings costs n² to report (2,000 builds on one 130 KB line: SARIF 58 s, text 19 s in release)"
     static let aliasAmplifiedFindings =
-        "ActionInputUnknown (an edit distance per unknown input, recomputed for every alias of the same step) and "
-        + "TextReporter (each excerpt measured over its whole line): a small file whose aliases expand to tens of "
-        + "thousands of identical findings takes seconds"
+        "ActionInputUnknown (an edit distance per unknown input, recomputed for every alias of the same step): a "
+        + "small file whose aliases expand to tens of thousands of identical findings takes seconds to check, and "
+        + "the reports of so many findings take seconds in a debug build"
 }
 
 /// What must hold for every input, whatever its bytes: nothing crashes (a crash ends the test process,
@@ -559,8 +552,7 @@ enum FuzzOracle {
         if rendering {
             verdict.renderTime = processorTime { verdict.problems += reportProblems(CheckReport(results: [result])) }
             if verdict.renderTime > limit {
-                let longestLine = (1...file.lineCount).lazy.map { file.byteRange(ofLine: $0).count }.max() ?? 0
-                let known = amplified ? KnownFuzzIssue.aliasAmplifiedFindings : longestLine > 4_096 ? KnownFuzzIssue.reportsWalkWholeLines : nil
+                let known = amplified ? KnownFuzzIssue.aliasAmplifiedFindings : nil
                 verdict.problems.append(
                     Problem("the reports took \(verdict.renderTime) of processor time, over \(limit) for \(file.bytes.count) bytes", knownIssue: known, isSlowness: true))
             }

@@ -262,8 +262,7 @@ struct EdgeCase: Sendable, CustomTestStringConvertible {
                 name: "one cache-to entry of 500 unknown attributes",
                 text: workflowHead + "      - uses: docker/setup-buildx-action@v3\n      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=gha"
                     + (0..<500).map { ",x\($0)=1" }.joined() + "\n"),
-            findings: 500, first: "cache-attribute-unknown 9:30", fixing: false, rendering: false,
-            knownSlowness: KnownFuzzIssue.fieldSpansQuadratic),
+            findings: 500, first: "cache-attribute-unknown 9:30", fixing: false),
         EdgeCase(
             input: FuzzInput(
                 name: "1,500 expressions in one value",
@@ -281,7 +280,7 @@ struct EdgeCase: Sendable, CustomTestStringConvertible {
             findings: 1_000, first: "cache-export-unsupported-by-driver 2:110", fixing: false, rendering: false),
         EdgeCase(
             input: FuzzInput(name: "150 builds on one line, reported", text: oneLineBuilds(150)),
-            findings: 150, first: "cache-export-unsupported-by-driver 2:110", fixing: false, knownSlowness: KnownFuzzIssue.reportsWalkWholeLines),
+            findings: 150, first: "cache-export-unsupported-by-driver 2:110", fixing: false),
         EdgeCase(
             input: FuzzInput(
                 name: "10,000 duplicate cache-to keys",

@@ -7,12 +7,28 @@ public enum Fingerprint {
     /// (as `CheckReport` keeps them), so that occurrences are counted top to bottom in each file.
     public static func of(_ diagnostics: [Diagnostic], sources: [String: SourceFile]) -> [String] {
         var occurrences: [String: Int] = [:]
+        // Findings of one rule on one line share their hash: it is worked out once, so that many findings
+        // on one long line (a workflow written on one line) do not each walk the whole line.
+        var hashes: [LineOfRule: String] = [:]
         return diagnostics.map { diagnostic in
-            let hash = lineHash(rule: diagnostic.rule, line: sources[diagnostic.span.path].map { $0.text(ofLine: diagnostic.span.start.line) } ?? "")
+            let line = LineOfRule(path: diagnostic.span.path, line: diagnostic.span.start.line, rule: diagnostic.rule)
+            let hash: String
+            if let known = hashes[line] {
+                hash = known
+            } else {
+                hash = lineHash(rule: diagnostic.rule, line: sources[diagnostic.span.path].map { $0.text(ofLine: diagnostic.span.start.line) } ?? "")
+                hashes[line] = hash
+            }
             let key = diagnostic.span.path + "\u{0}" + hash
             occurrences[key, default: 0] += 1
             return "\(hash):\(occurrences[key]!)"
         }
+    }
+
+    private struct LineOfRule: Hashable {
+        let path: String
+        let line: Int
+        let rule: String
     }
 
     /// FNV-1a (64 bits) of the rule id and the normalised line, in hexadecimal.

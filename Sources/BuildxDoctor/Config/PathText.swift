@@ -17,9 +17,10 @@ public enum PathText {
     /// `path` without `.` components, repeated or trailing slashes, and `..` that follow a named folder.
     /// Leading `..` of a relative path are kept.
     public static func normalized(_ path: String) -> String {
+        if isNormalized(path) { return path }
         let isAbsolute = path.hasPrefix("/")
         var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+        for part in path.splitting("/") {
             switch part {
             case ".": continue
             case "..":
@@ -34,6 +35,34 @@ public enum PathText {
         let joined = parts.joined(separator: "/")
         if isAbsolute { return "/" + joined }
         return joined.isEmpty ? "." : joined
+    }
+
+    /// Whether `normalized` would give `path` back: no empty, `.` or (after a named folder, or in an absolute
+    /// path) `..` component, and not empty. Most paths are, and a look at their bytes is cheaper than
+    /// splitting them. A `/` that begins a Character with a combining mark is no separator for the split,
+    /// but components the split sees are unions of these, so they are normal when these are.
+    static func isNormalized(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { bytes in
+            guard !bytes.isEmpty else { return false }
+            let slash = UInt8(ascii: "/")
+            let dot = UInt8(ascii: ".")
+            let isAbsolute = bytes[0] == slash
+            if isAbsolute, bytes.count == 1 { return true }
+            var start = isAbsolute ? 1 : 0
+            var afterNamed = false
+            for index in start...bytes.count where index == bytes.count || bytes[index] == slash {
+                switch index - start {
+                case 0: return false
+                case 1 where bytes[start] == dot: return false
+                case 2 where bytes[start] == dot && bytes[start + 1] == dot:
+                    if isAbsolute || afterNamed { return false }
+                default: afterNamed = true
+                }
+                start = index + 1
+            }
+            return true
+        }
     }
 
     /// The absolute, normalised form of `path`, relative paths taken from `directory`.
@@ -63,7 +92,14 @@ public enum PathText {
 
     /// The folder part of a path (`.` for a bare name).
     public static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
+        // In ASCII text the last `/` byte is the last `/` Character, and finding it costs no grapheme breaking.
+        let lastSlash: String.Index?
+        if path.isASCIIText, let offset = path.utf8.withContiguousStorageIfAvailable({ $0.lastIndex(of: UInt8(ascii: "/")) }) {
+            lastSlash = offset.map { path.utf8.index(path.utf8.startIndex, offsetBy: $0) }
+        } else {
+            lastSlash = path.lastIndex(of: "/")
+        }
+        guard let slash = lastSlash else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }

@@ -12,7 +12,7 @@ public enum CommentSyntax: Sendable, CaseIterable {
 
     /// The comment syntax of a file, by name; YAML when the name says nothing else.
     public static func of(path: String) -> CommentSyntax {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = path.splitting("/").last.map(String.init) ?? path
         if name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.hasSuffix(".mk") { return .makefile }
         if name.hasSuffix(".hcl") { return .hcl }
         if name.hasSuffix(".sh") || name.hasSuffix(".bash") { return .shell }

@@ -240,7 +240,10 @@ public struct Checker: Sendable {
         }
         let (directives, problems) = Suppressions.directives(
             in: file, syntax: CommentSyntax.of(path: file.path), knownRules: Self.ruleIDs)
-        let running = Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id, BakeDefinitionRule.description.id])
+        // Only suppressions ask which rules run; most files have none.
+        let running: Set<String> =
+            directives.isEmpty && referenced.isEmpty
+            ? [] : Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id, BakeDefinitionRule.description.id])
         let isEnabled = { (rule: String) in running.contains(rule) && setting(rule) != .off }
         var own: [Diagnostic] = []
         var elsewhere: [String: [Diagnostic]] = [:]
@@ -273,7 +276,7 @@ public struct Checker: Sendable {
 
     /// YAML files by name, and any file named without a known non-YAML name: content decides.
     private static func mayBeYAML(_ file: SourceFile) -> Bool {
-        let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+        let name = file.path.splitting("/").last.map(String.init) ?? file.path
         return !(name.hasSuffix(".sh") || name.hasSuffix(".bash") || name.hasSuffix(".mk") || name == "Makefile"
             || name == "GNUmakefile" || name.hasSuffix(".hcl"))
     }
@@ -283,7 +286,7 @@ public struct Checker: Sendable {
     }
 
     private static func kindFromPath(_ path: String) -> FileKind {
-        let name = path.split(separator: "/").last ?? ""
+        let name = path.splitting("/").last ?? ""
         if name == "action.yml" || name == "action.yaml" { return .githubCompositeAction }
         if GitLabCIFrontend().claims(relativePath: path) { return .gitlabCI }
         if CircleCIFrontend().claims(relativePath: path) { return .circleCI }

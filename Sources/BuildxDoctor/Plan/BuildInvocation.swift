@@ -153,6 +153,15 @@ public struct CacheEntry: Sendable {
     public let unknownParts: [Range<Int>]
     public let span: Span
     public let content: Content
+    /// Whether `received` is `text` with only its expressions masked (no quotes removed), so that offsets
+    /// in `received` are offsets in the written text. Worked out once: rules ask it for every field.
+    private let isVerbatim: Bool
+    /// Whether fields can be located exactly: the entry is verbatim, on one line, and its span covers
+    /// exactly its text.
+    private let isLocatable: Bool
+    /// The offsets of UTF-8 continuation bytes in `text` (empty when it is ASCII), so that a field's column
+    /// is found by a binary search instead of a walk over the entry for every field.
+    private let continuationBytes: [Int]
 
     public init(
         direction: CacheDirection, text: String, received: String, unknownParts: [Range<Int>] = [], span: Span, content: Content
@@ -163,6 +172,24 @@ public struct CacheEntry: Sendable {
         self.unknownParts = unknownParts
         self.span = span
         self.content = content
+        let isVerbatim = Expression.mask(text).text == received
+        self.isVerbatim = isVerbatim
+        var continuationBytes: [Int] = []
+        var lines = 1
+        Self.withBytes(of: text) { bytes in
+            for (offset, byte) in bytes.enumerated() where byte & 0xC0 == 0x80 { continuationBytes.append(offset) }
+            // Columns are counted on the entry's first line, so any line break inside the entry (LF, CR, NEL,
+            // U+2028, U+2029: see `LineBreaks`) leaves the whole entry's span.
+            if isVerbatim { lines = LineBreaks.lineStarts(of: Array(bytes)).count }
+        }
+        self.continuationBytes = continuationBytes
+        self.isLocatable = isVerbatim && lines == 1 && span.end.offset - span.start.offset == text.utf8.count
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `text`, without copying them when the string is stored as UTF-8.
+    private static func withBytes<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
     }
 
     /// Parses one list item the way buildx will, keeping expressions opaque. `received` is the item
@@ -213,10 +240,13 @@ public struct CacheEntry: Sendable {
     /// A field's value as written, expressions included; `nil` when the action changed the text
     /// (removed quotes), so received offsets no longer match the source.
     public func writtenValue(of field: CacheSpec.Field) -> String? {
-        guard Expression.mask(text).text == received else { return nil }
-        let bytes = Array(text.utf8)
-        guard let equals = bytes[field.range].firstIndex(of: UInt8(ascii: "=")) else { return nil }
-        return String(decoding: bytes[(equals + 1)..<field.range.upperBound], as: UTF8.self)
+        guard isVerbatim else { return nil }
+        return Self.withBytes(of: text) { bytes in
+            guard field.range.upperBound <= bytes.count, let equals = bytes[field.range].firstIndex(of: UInt8(ascii: "=")) else {
+                return nil
+            }
+            return String(decoding: bytes[(equals + 1)..<field.range.upperBound], as: UTF8.self)
+        }
     }
 
     /// The span of one field of the entry, so a finding about an attribute points at the attribute; the
@@ -225,15 +255,16 @@ public struct CacheEntry: Sendable {
 
     /// The field's own span, or `nil` when it cannot be located exactly (what fixes need).
     public func exactSpan(of field: CacheSpec.Field) -> Span? {
-        let bytes = Array(text.utf8)
-        // Columns are counted on the entry's first line, so any line break inside the entry (LF, CR, NEL,
-        // U+2028, U+2029: see `LineBreaks`) leaves the whole entry's span.
-        guard Expression.mask(text).text == received, field.range.upperBound <= bytes.count,
-            LineBreaks.lineStarts(of: bytes).count == 1, span.end.offset - span.start.offset == bytes.count
-        else { return nil }
+        guard isLocatable, field.range.upperBound <= text.utf8.count else { return nil }
         func location(_ offset: Int) -> Location {
-            let columns = bytes[..<offset].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
-            return Location(line: span.start.line, column: span.start.column + columns, offset: span.start.offset + offset)
+            // Columns count Unicode scalars: every byte before `offset` but a continuation byte.
+            var low = 0
+            var high = continuationBytes.count
+            while low < high {
+                let middle = (low + high) / 2
+                if continuationBytes[middle] < offset { low = middle + 1 } else { high = middle }
+            }
+            return Location(line: span.start.line, column: span.start.column + offset - low, offset: span.start.offset + offset)
         }
         return Span(path: span.path, start: location(field.range.lowerBound), end: location(field.range.upperBound))
     }
@@ -246,14 +277,15 @@ public struct CacheEntry: Sendable {
     /// An edit that removes one field with the comma that separates it from its neighbour.
     public func removing(_ field: CacheSpec.Field) -> TextEdit? {
         guard let exact = exactSpan(of: field) else { return nil }
-        let bytes = Array(received.utf8)
-        if field.range.lowerBound > 0, bytes[field.range.lowerBound - 1] == UInt8(ascii: ",") {
-            return TextEdit(range: (exact.start.offset - 1)..<exact.end.offset, replacement: "")
+        return Self.withBytes(of: received) { bytes in
+            if field.range.lowerBound > 0, bytes[field.range.lowerBound - 1] == UInt8(ascii: ",") {
+                return TextEdit(range: (exact.start.offset - 1)..<exact.end.offset, replacement: "")
+            }
+            if field.range.upperBound < bytes.count, bytes[field.range.upperBound] == UInt8(ascii: ",") {
+                return TextEdit(range: exact.start.offset..<(exact.end.offset + 1), replacement: "")
+            }
+            return nil
         }
-        if field.range.upperBound < bytes.count, bytes[field.range.upperBound] == UInt8(ascii: ",") {
-            return TextEdit(range: exact.start.offset..<(exact.end.offset + 1), replacement: "")
-        }
-        return nil
     }
 
     /// The parsed specs, or none when the entry is invalid or unknown.

@@ -410,7 +410,7 @@ public struct ActionReference: Sendable, Equatable {
             kind = .local(path: text)
         } else {
             let (location, ref) = text.splitOnce("@")
-            let parts = location.split(separator: "/", maxSplits: 2).map(String.init)
+            let parts = location.splitting("/", maxSplits: 2).map(String.init)
             kind = .repository(
                 owner: parts.first ?? "", repo: parts.count > 1 ? parts[1] : "", path: parts.count > 2 ? parts[2] : nil,
                 ref: ref)
@@ -438,6 +438,12 @@ public struct ActionReference: Sendable, Equatable {
 extension String {
     /// Splits at the first `separator`: the text before it and the text after it (or `nil`).
     func splitOnce(_ separator: Character) -> (String, String?) {
+        // An action reference is split once per step: in ASCII text every byte is a Character (but a CR
+        // before a LF), so the first matching byte is the first matching Character.
+        if separator.unicodeScalars.count == 1, let byte = separator.asciiValue, byte != 0x0A, byte != 0x0D, isASCIIText {
+            guard let index = utf8.firstIndex(of: byte) else { return (self, nil) }
+            return (String(self[..<index]), String(self[utf8.index(after: index)...]))
+        }
         guard let index = firstIndex(of: separator) else { return (self, nil) }
         return (String(self[..<index]), String(self[self.index(after: index)...]))
     }

@@ -13,22 +13,37 @@ public struct TextReporter: Reporter {
 
     public func render(_ report: CheckReport) -> String {
         var output = ""
+        // Findings come sorted by path and line, so those on one line follow each other: the line is made
+        // printable once for all of them, not once per finding (a workflow on one line can hold thousands).
+        var lastLine: (path: String, line: Int, scalars: [Unicode.Scalar])?
         for diagnostic in report.diagnostics {
-            output += render(diagnostic, source: report.sources[diagnostic.span.path])
+            let span = diagnostic.span
+            var scalars: [Unicode.Scalar]?
+            if let source = report.sources[span.path], span.start.line <= source.lineCount {
+                if let lastLine, lastLine.path == span.path, lastLine.line == span.start.line {
+                    scalars = lastLine.scalars
+                } else {
+                    let line = Array(Self.printable(source.text(ofLine: span.start.line), keepingTabs: true).unicodeScalars)
+                    lastLine = (span.path, span.start.line, line)
+                    scalars = line
+                }
+            }
+            output += render(diagnostic, line: scalars)
         }
         if showsSummary { output += Self.summary(report) + "\n" }
         return output
     }
 
-    private func render(_ diagnostic: Diagnostic, source: SourceFile?) -> String {
+    /// One finding; `line` is its first line, printable, when its source is known.
+    private func render(_ diagnostic: Diagnostic, line: [Unicode.Scalar]?) -> String {
         let span = diagnostic.span
         let severity = paint(diagnostic.severity.rawValue, Self.color(diagnostic.severity))
         var lines = [
             paint("\(span.path):\(span.start.line):\(span.start.column):", .bold) + " \(severity): "
                 + paint(Self.printable(diagnostic.reportedMessage, keepingTabs: false), .bold) + " [\(diagnostic.rule)]"
         ]
-        if let source, span.start.line <= source.lineCount {
-            let excerpt = Excerpt(line: source.text(ofLine: span.start.line), span: span)
+        if let line {
+            let excerpt = Excerpt(printable: line, span: span)
             lines.append("  " + excerpt.text)
             lines.append("  " + excerpt.padding + paint(excerpt.underline, Self.color(diagnostic.severity)))
         }
@@ -62,8 +77,8 @@ public struct TextReporter: Reporter {
         let padding: String
         let underline: String
 
-        init(line: String, span: Span) {
-            let scalars = Array(TextReporter.printable(line, keepingTabs: true).unicodeScalars)
+        /// From the line's scalars as `printable(_:keepingTabs: true)` gives them; the work is bounded by the window.
+        init(printable scalars: [Unicode.Scalar], span: Span) {
             // Columns count Unicode scalars, as libyaml does.
             let start = min(max(0, span.start.column - 1), scalars.count)
             let end = span.end.line == span.start.line ? min(max(span.end.column - 1, start), scalars.count) : scalars.count

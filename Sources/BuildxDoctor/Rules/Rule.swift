@@ -86,8 +86,28 @@ public struct RuleExample: Sendable {
 
     /// A workflow with one job `build` on `runsOn` whose steps are `steps` (written without indentation).
     public static func steps(_ steps: String, runsOn: String = "ubuntu-latest") -> RuleExample {
-        let indented = steps.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.isEmpty ? "" : "      " + $0 }.joined(separator: "\n")
+        // Every rule's examples are made when the rule is, so at every start-up: each line is indented
+        // byte by byte rather than through a Character split. A CR before a LF would make one Character
+        // with it, which the split does not break; no example has one, but such text keeps the split.
+        let indented: String
+        if steps.utf8.contains(UInt8(ascii: "\r")) {
+            indented = steps.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.isEmpty ? "" : "      " + $0 }.joined(separator: "\n")
+        } else {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(steps.utf8.count * 2)
+            var atLineStart = true
+            for byte in steps.utf8 {
+                if byte == UInt8(ascii: "\n") {
+                    atLineStart = true
+                } else if atLineStart {
+                    bytes += "      ".utf8
+                    atLineStart = false
+                }
+                bytes.append(byte)
+            }
+            indented = String(decoding: bytes, as: UTF8.self)
+        }
         return RuleExample("on: push\njobs:\n  build:\n    runs-on: \(runsOn)\n    steps:\n" + indented)
     }
 }

@@ -10,9 +10,15 @@ enum LineBreaks {
     static func lineStarts(of bytes: [UInt8]) -> [Int] {
         var starts = [0]
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base = UnsafeRawPointer(buffer.baseAddress) else { return }
             let count = buffer.count
             var index = 0
             while index < count {
+                // Eight bytes at a time past text that holds no byte a break starts with.
+                if index + 8 <= count, !mayStartBreak(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
                 let byte = buffer[index]
                 // Every break starts with one of these four bytes; most bytes are none of them.
                 guard byte == 0x0A || byte == 0x0D || byte == 0xC2 || byte == 0xE2 else {
@@ -25,6 +31,16 @@ enum LineBreaks {
             }
         }
         return starts
+    }
+
+    /// Whether any of the eight bytes in `word` is a LF, a CR or not ASCII (NEL, U+2028 and U+2029 start
+    /// with 0xC2 and 0xE2). A byte is zero exactly where `word` XOR a repeated byte has one, and
+    /// `(x - 0x01…01) & ~x & 0x80…80` is non-zero exactly when `x` has a zero byte.
+    private static func mayStartBreak(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return word & highs != 0 || hasZeroByte(word ^ (ones &* 0x0A)) || hasZeroByte(word ^ (ones &* 0x0D))
     }
 
     /// The number of bytes of the line break that starts at `index`, or 0 when there is none.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The text of one input file with a line table, so that every position can be given as a UTF-8 byte
 /// offset (the truth) and as a 1-based line and column (what people read).
 ///
@@ -22,13 +28,22 @@ public struct SourceFile: Sendable {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let hasBOM = content.starts(with: bom)
         if hasBOM { content = content.dropFirst(3) }
-        if let nul = content.firstIndex(of: 0) {
+        if let nul = Self.firstNUL(in: content) {
             throw InputError(path: path, reason: .binary(line: Self.lineNumber(ofByte: nul - content.startIndex, in: content)))
         }
         guard let text = String(validating: content, as: UTF8.self) else {
             throw InputError(path: path, reason: .notUTF8)
         }
         self.init(path: path, text: text, bytes: Array(content), hasByteOrderMark: hasBOM)
+    }
+
+    /// The index of the first NUL byte: `memchr` rather than a loop over the slice, which costs as much as
+    /// the rest of reading a file.
+    private static func firstNUL(in content: ArraySlice<UInt8>) -> Int? {
+        content.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress, let hit = memchr(base, 0, buffer.count) else { return nil }
+            return content.startIndex + (UnsafeRawPointer(hit) - base)
+        }
     }
 
     /// Makes a source file from text (tests, examples).

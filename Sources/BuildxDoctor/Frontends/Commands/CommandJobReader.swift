@@ -67,11 +67,19 @@ struct CommandSteps {
     ]
 
     /// The steps of a script held by a YAML scalar; offsets in the script map back through the scalar.
-    func steps(inScript scalar: YAMLScalar, startingAt index: Int, knownVariables: inout [String: String], context: Context)
-        -> [Step]
-    {
-        // Most scripts run no docker command at all; they cost one search.
-        guard CommandSteps.mayRunDocker(scalar.value) else { return [] }
+    /// `variablesOutliveScript`: whether the caller reads `knownVariables` after this script (a GitLab or
+    /// CircleCI job's next line does; a GitHub `run:` step starts from its own environment).
+    func steps(
+        inScript scalar: YAMLScalar, startingAt index: Int, knownVariables: inout [String: String], context: Context,
+        variablesOutliveScript: Bool = true
+    ) -> [Step] {
+        // Most scripts run no docker command at all; they cost a few byte searches. A script whose variables
+        // no later script reads needs reading only when it can make a step.
+        let mayMakeSteps =
+            variablesOutliveScript
+            ? CommandSteps.mayRunDocker(scalar.value)
+            : CommandSteps.mentionsDockerMakeOrScript(scalar.value) || knownVariables.values.contains(where: CommandSteps.mayRunDocker)
+        guard mayMakeSteps else { return [] }
         let script = ShellScript.parse(scalar.value, knownVariables: knownVariables)
         knownVariables.merge(script.variables) { $1 }
         return steps(of: script, locator: ScriptLocator(scalar: scalar, file: file), startingAt: index, context: context, depth: 0)
@@ -154,6 +162,26 @@ struct CommandSteps {
     /// Whether text may run a docker command, directly or through a script or make.
     static func mayRunDocker(_ text: String) -> Bool {
         text.containsText("docker") || text.containsText("make") || text.containsText(".sh") || text.containsText("buildx")
+    }
+
+    /// `mayRunDocker` without the text that only looks like its words: `make` or `gmake` as a word (not
+    /// `cmake`, `automake`), `.sh` that ends a name (not `github.sha`); and with the text of the commands
+    /// that leave the builder unknown, which need not name docker in lower case.
+    static func mentionsDockerMakeOrScript(_ text: String) -> Bool {
+        text.containsText("docker") || text.containsText("buildx") || text.containsText(".sh", where: { _, after in !isNameByte(after) })
+            || text.containsText("make", where: { before, after in !isNameByte(before) && !isNameByte(after) })
+            || text.containsText("gmake", where: { before, after in !isNameByte(before) && !isNameByte(after) })
+            || untraceable.contains(where: text.containsText)
+    }
+
+    /// A byte that continues a command name or a file extension: a letter, a digit, `_` or `-`.
+    private static func isNameByte(_ byte: UInt8?) -> Bool {
+        guard let byte else { return false }
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+        case UInt8(ascii: "_"), UInt8(ascii: "-"): return true
+        default: return false
+        }
     }
 
     private func step(for invocation: ShellInvocation, command: ShellCommand, index: Int, locator: ScriptLocator, context: Context)

@@ -176,7 +176,8 @@ private struct Reader {
                 inScript: run, startingAt: result.count, knownVariables: &known,
                 context: CommandSteps.Context(
                     enclosing: step, builderFromEnvironment: env["BUILDX_BUILDER"],
-                    actionsRuntime: runtimeExported || env["ACTIONS_RUNTIME_TOKEN"] != nil ? .exposed : .missing))
+                    actionsRuntime: runtimeExported || env["ACTIONS_RUNTIME_TOKEN"] != nil ? .exposed : .missing),
+                variablesOutliveScript: false)
         }
         return result
     }

@@ -297,13 +297,14 @@ public enum DockerCommand {
             return .runScript(ScriptCommand(path: words[1], arguments: Array(words.dropFirst(2)), interpreter: nil, isSourced: true))
         default:
             // A command name with a slash is a file the shell runs itself (POSIX XCU 2.9.1.1).
-            guard name.contains("/") else { return nil }
+            // The byte test first: Foundation's `contains` costs more than recognising the command.
+            guard name.utf8.contains(UInt8(ascii: "/")), name.contains("/") else { return nil }
             return .runScript(ScriptCommand(path: first, arguments: Array(words.dropFirst()), interpreter: nil, isSourced: false))
         }
     }
 
     static func basename(_ path: String) -> Substring {
-        path.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(path)
+        path.splitting("/", omittingEmptySubsequences: false).last ?? Substring(path)
     }
 
     // MARK: Docker

@@ -181,10 +181,29 @@ private struct CharacterCursor {
     let buffer: UnsafeBufferPointer<UInt8>
     private var character = 0
     private var byte = 0
+    /// The bytes before the first non-ASCII one, where characters and bytes are one to one: nearly every
+    /// CI file is ASCII throughout, and its marks need no walk at all.
+    private let asciiPrefix: Int
 
-    init(buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
+    init(buffer: UnsafeBufferPointer<UInt8>) {
+        self.buffer = buffer
+        var prefix = 0
+        if let base = UnsafeRawPointer(buffer.baseAddress) {
+            // Eight bytes at a time while none has its high bit set.
+            while prefix + 8 <= buffer.count, base.loadUnaligned(fromByteOffset: prefix, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                prefix += 8
+            }
+        }
+        while prefix < buffer.count, buffer[prefix] < 0x80 { prefix += 1 }
+        asciiPrefix = prefix
+    }
 
     mutating func byteOffset(ofCharacter target: Int) -> Int {
+        if target <= asciiPrefix {
+            character = target
+            byte = target
+            return target
+        }
         while character < target, byte < buffer.count {
             byte += 1
             while byte < buffer.count, buffer[byte] & 0xC0 == 0x80 { byte += 1 }
