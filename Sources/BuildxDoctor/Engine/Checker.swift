@@ -120,14 +120,29 @@ public struct Checker: Sendable {
         let check = { @Sendable (input: Inputs.Input) -> FileOutcome in
             do throws(InputError) {
                 let file = try read(input)
-                return outcome(file, isExplicit: input.isExplicit, configuration: input.configuration, assumeYAML: input.path == "-" && standardInputPath == nil)
+                return outcome(
+                    file, isExplicit: input.isExplicit, configuration: input.configuration,
+                    assumeYAML: input.path == "-" && standardInputPath == nil, scope: .deferred)
             } catch {
                 return FileOutcome(.unreadable(error))
             }
         }
         let first = ConcurrentMap.map(others, check)
         let followed = Set(first.flatMap { $0.referenced.map { PathText.absolute($0.path) } })
-        let outcomes = first + ConcurrentMap.map(standalone.filter { !followed.contains(PathText.absolute($0.path)) }, check)
+        let alone = standalone.filter { !followed.contains(PathText.absolute($0.path)) }
+        var outcomes = first + ConcurrentMap.map(alone, check)
+        // Repository rules see every plan at once; the few files they find something in are checked again
+        // with those findings, so configuration and suppressions treat them as any other.
+        let found = RepositoryPlans.findings(of: rules.compactMap { $0 as? any RepositoryRule }, over: outcomes.compactMap(\.plan), loader: loader)
+        if !found.isEmpty {
+            outcomes = ConcurrentMap.map(Array(zip(others + alone, outcomes))) { input, outcome in
+                // The file as read the first time: standard input cannot be read twice.
+                guard let file = outcome.plan?.file, let extra = found[file.path] else { return outcome }
+                return self.outcome(
+                    file, isExplicit: input.isExplicit, configuration: input.configuration,
+                    assumeYAML: input.path == "-" && standardInputPath == nil, scope: .findings(extra))
+            }
+        }
         var report = CheckReport(outcomes: outcomes, inputErrors: inputs.inputErrors)
         report.excluded = inputs.excluded
         return report
@@ -158,7 +173,9 @@ public struct Checker: Sendable {
     }
 
     /// Checks one file and keeps what its suppressions hid.
-    func outcome(_ file: SourceFile, isExplicit: Bool, configuration: Configuration?, assumeYAML: Bool = false) -> FileOutcome {
+    func outcome(
+        _ file: SourceFile, isExplicit: Bool, configuration: Configuration?, assumeYAML: Bool = false, scope: RepositoryScope = .alone
+    ) -> FileOutcome {
         let enabled = rules.filter { configuration?.setting(of: $0.description.id, forFileAt: file.path) != .off }
         var root: YAMLNode?
         if assumeYAML || self.kind != nil || Self.mayBeYAML(file) {
@@ -171,7 +188,7 @@ public struct Checker: Sendable {
                 let span = Span(path: file.path, start: error.location, end: error.location)
                 let diagnostic = RuleRegistry.yamlSyntax.diagnostic(
                     "invalid YAML: \(error.message)", at: span, help: "fix the syntax; the CI system rejects the whole file")
-                return finish(file, kind: Self.kindFromPath(file.path), [diagnostic], enabled: enabled, configuration: configuration)
+                return finish(file, kind: Self.kindFromPath(file.path), [diagnostic], enabled: enabled, configuration: configuration, scope: scope)
             }
         }
         let repository = RepositoryFileLoader(forFileAt: file.path, maximumFileSize: maximumFileSize, roots: repositoryRoots)
@@ -184,15 +201,18 @@ public struct Checker: Sendable {
             }
             let kind: FileKind = forced == .action ? .githubCompositeAction : .githubWorkflow
             guard let document = root.map({ Snippet.workflow(around: $0, as: forced) }) else {
-                return finish(file, kind: kind, [], enabled: enabled, configuration: configuration)
+                return finish(file, kind: kind, [], enabled: enabled, configuration: configuration, scope: scope)
             }
             let plan = GitHubActionsFrontend.plan(document, kind: kind, file: file, localActions: repository, runnerFacts: runnerFacts)
-            return finish(file, kind: kind, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
+            var outcome = finish(file, kind: kind, findings(plan, enabled, scope), enabled: enabled, configuration: configuration, scope: scope)
+            outcome.plan = plan
+            return outcome
         }
         let input = FrontendInput(file: file, yaml: root, repository: repository, runnerFacts: runnerFacts)
         for frontend in Frontends.all {
             if let plan = frontend.plan(input) {
-                var outcome = finish(file, kind: plan.kind, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
+                var outcome = finish(file, kind: plan.kind, findings(plan, enabled, scope), enabled: enabled, configuration: configuration, scope: scope)
+                outcome.plan = plan
                 outcome.referenced = plan.referencedPaths.sorted().compactMap { try? load($0) }
                 return outcome
             }
@@ -201,18 +221,40 @@ public struct Checker: Sendable {
             let plan = GitHubActionsFrontend.plan(
                 Snippet.workflow(around: root, as: shape), kind: .githubWorkflow, file: file, localActions: repository,
                 runnerFacts: runnerFacts)
-            return finish(file, kind: .githubWorkflow, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
+            var outcome = finish(file, kind: .githubWorkflow, findings(plan, enabled, scope), enabled: enabled, configuration: configuration, scope: scope)
+            outcome.plan = plan
+            return outcome
         }
         // A workflow GitHub would read but that holds nothing to check (an empty file, say).
         if !isExplicit, Self.kindFromPath(file.path) == .githubWorkflow, GitHubActionsFrontend().claims(relativePath: file.path) {
-            return finish(file, kind: .githubWorkflow, [], enabled: enabled, configuration: configuration)
+            return finish(file, kind: .githubWorkflow, [], enabled: enabled, configuration: configuration, scope: scope)
         }
         return FileOutcome(isExplicit ? .skipped(file.path) : .ignored, ignoredPath: file.path)
     }
 
+    /// The findings of the enabled rules on a plan; repository rules as `repository` says.
+    private func findings(_ plan: BuildPlan, _ enabled: [any Rule], _ repository: RepositoryScope) -> [Diagnostic] {
+        let perFile = enabled.flatMap { $0.check(plan) }
+        switch repository {
+        case .deferred: return perFile
+        case .findings(let found):
+            let ids = Set(enabled.map(\.description.id))
+            return perFile + found.filter { ids.contains($0.rule) }
+        case .alone:
+            let rules = enabled.compactMap { $0 as? any RepositoryRule }
+            return perFile + RepositoryPlans.findings(of: rules, over: [plan], loader: loader).values.flatMap { $0 }
+        }
+    }
+
+    /// How a file's repository files are read: with the checker's size limit and its shared roots.
+    private var loader: @Sendable (String) -> RepositoryFileLoader {
+        { [maximumFileSize, repositoryRoots] in RepositoryFileLoader(forFileAt: $0, maximumFileSize: maximumFileSize, roots: repositoryRoots) }
+    }
+
     /// Applies the configuration's severities and the file's suppression comments to its findings.
     private func finish(
-        _ file: SourceFile, kind: FileKind, _ diagnostics: [Diagnostic], enabled: [any Rule], configuration: Configuration?
+        _ file: SourceFile, kind: FileKind, _ diagnostics: [Diagnostic], enabled: [any Rule], configuration: Configuration?,
+        scope: RepositoryScope
     ) -> FileOutcome {
         func setting(_ rule: String) -> Configuration.RuleSetting {
             configuration?.setting(of: rule, forFileAt: file.path) ?? .on
@@ -229,7 +271,12 @@ public struct Checker: Sendable {
         }
         let (directives, problems) = Suppressions.directives(
             in: file, syntax: CommentSyntax.of(path: file.path), knownRules: Self.ruleIDs)
-        let running = Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id])
+        // Repository rules that have not run yet cannot leave a suppression unused.
+        let ran = enabled.filter { rule in
+            if case .deferred = scope { return !(rule is any RepositoryRule) }
+            return true
+        }
+        let running = Set(ran.map(\.description.id) + [RuleRegistry.yamlSyntax.id])
         let (reported, suppressed, unused) = Suppressions.apply(
             directives, to: diagnostics.compactMap(configured), in: file, isEnabled: { running.contains($0) && setting($0) != .off })
         return FileOutcome(.checked(file, kind: kind, diagnostics: reported + (problems + unused).compactMap(configured)), suppressed: suppressed)
@@ -265,6 +312,16 @@ public struct Checker: Sendable {
     }
 }
 
+/// How `Checker.outcome` runs repository rules (`RepositoryRule`).
+enum RepositoryScope: Sendable {
+    /// The file is a repository of its own: they run over its plan alone.
+    case alone
+    /// `check(paths:)` runs them over every plan afterwards: they are left out for now.
+    case deferred
+    /// Their findings in this file, from the whole repository.
+    case findings([Diagnostic])
+}
+
 /// What checking one file gave.
 public enum FileResult: Sendable {
     case checked(SourceFile, kind: FileKind, diagnostics: [Diagnostic])
@@ -285,6 +342,8 @@ struct FileOutcome: Sendable {
     var ignoredPath: String?
     /// Other files the plan reads (scripts a job runs), for quoting their lines.
     var referenced: [SourceFile] = []
+    /// The file's plan, for the repository rules that run over every plan of a check.
+    var plan: BuildPlan?
 
     init(_ result: FileResult, suppressed: [SuppressedDiagnostic] = [], reason: String? = nil, ignoredPath: String? = nil) {
         self.result = result

@@ -16,6 +16,7 @@ public enum RuleRegistry {
         CacheAttributeInvalidValue(),
         InlineCacheModeMax(),
         CacheExportDuplicate(),
+        CacheExportNeverImported(),
         LocalCacheNotPersisted(),
         LocalCacheResetUnsupported(),
         GHACacheScopeCollision(),

@@ -11,8 +11,14 @@ public struct CacheLocation: Sendable, Equatable {
     /// Byte ranges of `written` that only the run decides.
     public let unknownParts: [Range<Int>]
 
-    /// Whether nothing of the value is known: an expression stands for all of it.
-    public var isUnknown: Bool { unknownParts.reduce(0) { $0 + $1.count } >= written.utf8.count && !written.isEmpty }
+    /// Whether nothing that names the place is known: expressions stand for every letter and digit of it
+    /// (`${{ a }}:${{ b }}` is as unknown as `${{ a }}`).
+    public var isUnknown: Bool {
+        guard !unknownParts.isEmpty else { return false }
+        var known = Array(written.utf8)
+        for part in unknownParts.reversed() { known.removeSubrange(part) }
+        return !known.contains { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) }
+    }
 
     /// The location of one spec of an entry, or nil (inline, an unknown type, a value hidden from us).
     public init?(_ spec: CacheSpec, of entry: CacheEntry) {
@@ -79,9 +85,17 @@ public struct CacheLocation: Sendable, Equatable {
             switch attribute {
             case .absent: written += absent
             case .known(let text):
-                let start = written.utf8.count
-                unknown += expressions.map { ($0.lowerBound + start)..<($0.upperBound + start) }
-                written += text
+                // Expressions are kept without their white space: `${{ a }}` and `${{a}}` are one value.
+                var cursor = 0
+                let bytes = Array(text.utf8)
+                for expression in expressions {
+                    written += String(decoding: bytes[cursor..<expression.lowerBound], as: UTF8.self)
+                    let start = written.utf8.count
+                    written += String(decoding: bytes[expression].filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }, as: UTF8.self)
+                    unknown.append(start..<written.utf8.count)
+                    cursor = expression.upperBound
+                }
+                written += String(decoding: bytes[cursor...], as: UTF8.self)
             case .unknown:
                 // The attribute comes from an expression: a placeholder byte the comparison treats as anything.
                 unknown.append(written.utf8.count..<(written.utf8.count + 1))
@@ -98,6 +112,19 @@ public struct CacheLocation: Sendable, Equatable {
         self.type = type
         self.written = written
         self.unknownParts = unknownParts
+    }
+
+    /// The longest stretch of the value that no expression stands in, for finding it in a script that
+    /// may write the expressions differently.
+    public var longestKnownPart: String {
+        let bytes = Array(written.utf8)
+        var best: Range<Int> = 0..<0
+        var start = 0
+        for part in unknownParts + [bytes.count..<bytes.count] {
+            if part.lowerBound - start > best.count { best = start..<part.lowerBound }
+            start = part.upperBound
+        }
+        return String(decoding: bytes[best], as: UTF8.self)
     }
 
     /// How an export and an import compare.
