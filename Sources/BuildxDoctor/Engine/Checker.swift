@@ -133,7 +133,10 @@ public struct Checker: Sendable {
         var outcomes = first + ConcurrentMap.map(alone, check)
         // Repository rules see every plan at once; the few files they find something in are checked again
         // with those findings, so configuration and suppressions treat them as any other.
-        let found = RepositoryPlans.findings(of: rules.compactMap { $0 as? any RepositoryRule }, over: outcomes.compactMap(\.plan), loader: loader)
+        let fromDisk = Set((others + alone).map(\.path).filter { $0 != "-" })
+        let found = RepositoryPlans.findings(
+            of: rules.compactMap { $0 as? any RepositoryRule }, over: outcomes.compactMap(\.plan),
+            loader: { [loader] path in fromDisk.contains(path) ? loader(path) : nil })
         if !found.isEmpty {
             outcomes = ConcurrentMap.map(Array(zip(others + alone, outcomes))) { input, outcome in
                 // The file as read the first time: standard input cannot be read twice.
@@ -242,7 +245,8 @@ public struct Checker: Sendable {
             return perFile + found.filter { ids.contains($0.rule) }
         case .alone:
             let rules = enabled.compactMap { $0 as? any RepositoryRule }
-            return perFile + RepositoryPlans.findings(of: rules, over: [plan], loader: loader).values.flatMap { $0 }
+            // A file checked from memory has no repository to read.
+            return perFile + RepositoryPlans.findings(of: rules, over: [plan], loader: { _ in nil }).values.flatMap { $0 }
         }
     }
 

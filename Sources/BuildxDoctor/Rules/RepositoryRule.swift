@@ -24,7 +24,8 @@ public struct RepositoryPlans: Sendable {
     }
 
     /// A file of the repository that holds `plan`, by its path from the repository root; nil when it
-    /// cannot be found or read.
+    /// cannot be found or read, or when the plan's file was not read from a repository on disk (a file
+    /// checked from memory or standard input has no repository).
     public func file(_ relativePath: String, of plan: BuildPlan) -> SourceFile? {
         loaders[plan.file.path]?.load(relativePath)
     }
@@ -33,7 +34,7 @@ public struct RepositoryPlans: Sendable {
     /// root of their file (files under no root form one group), and each finding is given to the plan of
     /// the file it points into (or that runs the script it points into).
     static func findings(
-        of rules: [any RepositoryRule], over plans: [BuildPlan], loader: (String) -> RepositoryFileLoader
+        of rules: [any RepositoryRule], over plans: [BuildPlan], loader: (String) -> RepositoryFileLoader?
     ) -> [String: [Diagnostic]] {
         guard !rules.isEmpty, !plans.isEmpty else { return [:] }
         var loaders: [String: RepositoryFileLoader] = [:]
@@ -42,7 +43,7 @@ public struct RepositoryPlans: Sendable {
         for plan in plans {
             let fileLoader = loader(plan.file.path)
             loaders[plan.file.path] = fileLoader
-            let root = fileLoader.repositoryRoot ?? ""
+            let root = fileLoader?.repositoryRoot ?? ""
             if groups[root] == nil { order.append(root) }
             groups[root, default: []].append(plan)
         }

@@ -17,6 +17,7 @@ public enum RuleRegistry {
         InlineCacheModeMax(),
         CacheExportDuplicate(),
         CacheExportNeverImported(),
+        CacheModeMinMultiStage(),
         LocalCacheNotPersisted(),
         LocalCacheResetUnsupported(),
         GHACacheScopeCollision(),
