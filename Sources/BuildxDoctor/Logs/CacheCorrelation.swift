@@ -97,6 +97,8 @@ extension CacheReport {
         for location in imports where !location.isUnknown {
             let sameType = exports.filter { $0.type == location.type }
             if sameType.contains(where: { $0.compare(location) != .different }) {
+                // The import found a cache there: what it lacked is for the verdict and notes to say.
+                guard build.imports.contains(where: \.foundNothing) else { continue }
                 advice.append(
                     "nothing was at `\(location.written)` yet although this build exports there: the next run should start warm; "
                         + "if every run is cold, make sure the export runs (not only on another branch or event) and succeeds")
