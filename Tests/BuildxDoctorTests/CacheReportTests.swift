@@ -167,6 +167,7 @@ struct CacheReportTests {
             2024-02-29T23:59:50.0000000Z with:
             2024-02-29T23:59:50.0000000Z   cache-from: type=gha
             2024-02-29T23:59:50.0000000Z   cache-to: type=gha,mode=max,scope=api
+            2024-02-29T23:59:50.5000000Z /usr/bin/docker buildx build --cache-from type=gha --cache-to type=gha,mode=max,scope=api --tag api .
             2024-02-29T23:59:51.0000000Z #0 building with "builder" instance using docker-container driver
             2024-02-29T23:59:51.1000000Z #1 [internal] load build definition from Dockerfile
             2024-02-29T23:59:51.2000000Z #1 DONE 0.0s

@@ -452,7 +452,11 @@ extension CacheBuild {
                     let value = Self.word(after)
                     if !value.isEmpty && value != "|" && value != ">" { values.append(value) }
                 }
-                if isImport { pendingFrom += values } else { pendingTo += values }
+                // build-push-action's inputs are echoed and then the command it runs: each value once.
+                for value in values {
+                    if isImport, !pendingFrom.contains(value) { pendingFrom.append(value) }
+                    if !isImport, !pendingTo.contains(value) { pendingTo.append(value) }
+                }
             }
             // Flags printed after the build started (bake prints none) belong to the next build.
         }
