@@ -206,6 +206,33 @@ extension CacheBuild {
             "preparing layers for inline cache", "extracting sha256:", "--cache-from", "--cache-to", "cache-from:", "cache-to:",
             "local cache import at ",
         ]
+        /// The fragments of lines that are no BuildKit progress line.
+        static let otherFragments: Set<String> = ["--cache-from", "--cache-to", "cache-from:", "cache-to:", "local cache import at "]
+
+        /// Whether a raw line (after a GitHub timestamp) is `#N ` followed by a status the tracker reads:
+        /// a vertex header, `CACHED`, `DONE`, `ERROR`, `CANCELED`, or a cache or layer status. Output lines
+        /// (`#N 0.512 …`) are not, however many brackets they hold.
+        static func isStatusLine(_ bytes: [UInt8]) -> Bool {
+            var index = 0
+            if bytes.count > 28, bytes[4] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+                let zulu = bytes[..<min(bytes.count, 40)].firstIndex(of: UInt8(ascii: "Z"))
+            {
+                index = zulu + 1
+            }
+            while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "#") else { return false }
+            index += 1
+            let digits = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            guard index > digits, index < bytes.count, bytes[index] == UInt8(ascii: " ") else { return false }
+            let rest = bytes[(index + 1)...]
+            return statusPrefixes.contains { rest.starts(with: $0) }
+        }
+
+        private static let statusPrefixes: [[UInt8]] = [
+            "[", "CACHED", "DONE ", "ERROR", "CANCELED", "extracting sha256:", "writing layer ", "preparing ", "building with ",
+            "importing cache", "exporting ",
+        ].map { Array($0.utf8) }
 
         /// Most builds kept for one log, and most steps, imports and exports for one build: far beyond any
         /// real build, and what keeps a hostile or runaway log's report small.

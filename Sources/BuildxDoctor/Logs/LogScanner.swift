@@ -82,8 +82,9 @@ public struct LogScanner: Sendable {
         case errorMarker
         /// A line that says which step, cache or platforms the errors after it belong to.
         case evidence
-        /// A BuildKit step line the cache report follows.
-        case cacheStep
+        /// A line the cache report follows: a BuildKit progress status (`#N DONE 1.2s`) when `progress`,
+        /// else a printed cache flag or buildx warning.
+        case cacheStep(progress: Bool)
     }
 
     /// The scanner for the whole catalog, built once: its automaton takes a moment to build.
@@ -109,7 +110,7 @@ public struct LogScanner: Sendable {
         roles += LogEvidence.Tracker.fragments.map { _ in .evidence }
         if followingCache {
             fragments += CacheBuild.Tracker.fragments
-            roles += CacheBuild.Tracker.fragments.map { _ in .cacheStep }
+            roles += CacheBuild.Tracker.fragments.map { .cacheStep(progress: !CacheBuild.Tracker.otherFragments.contains($0)) }
         }
         self.matcher = FragmentMatcher(fragments)
         self.roles = roles
@@ -307,6 +308,13 @@ public struct LogScanner: Sendable {
 
     private func process(_ state: inout ScanState) {
         defer { state.pending.removeAll(keepingCapacity: true) }
+        // Build output is full of ` [` and ` done `: a line that only the cache report's progress fragments
+        // matched is looked at only when it is a BuildKit status line, before any cleaning.
+        if state.pending.allSatisfy({ if case .cacheStep(true) = roles[$0] { true } else { false } }),
+            !CacheBuild.Tracker.isStatusLine(state.carry)
+        {
+            return
+        }
         let text = LogLine.clean(state.carry)
         let lowered = text.lowercased()
         // The most specific signature on the line wins: the longest matched fragment, then the earlier
