@@ -9,7 +9,7 @@ struct BuildxDoctorCommand: ParsableCommand {
         commandName: "buildx-doctor",
         abstract: "Finds Docker build cache, driver and platform mistakes in CI configuration before they fail.",
         version: ToolInfo.version,
-        subcommands: [Check.self, Fix.self, Explain.self, Rules.self, Config.self, BuilderCheck.self],
+        subcommands: [Check.self, Fix.self, Explain.self, Cache.self, Rules.self, Config.self, BuilderCheck.self],
         defaultSubcommand: Check.self
     )
 

@@ -1,3 +1,4 @@
+import Foundation
 import BuildxDoctor
 import Testing
 
@@ -22,18 +23,18 @@ let nonTriggeringCases = RuleRegistry.all.flatMap { rule in
 @Suite("Rule examples")
 struct RuleExampleTests {
     @Test(arguments: triggeringCases)
-    func triggeringExampleFindsEveryMarkerExactly(_ testCase: RuleExampleCase) {
+    func triggeringExampleFindsEveryMarkerExactly(_ testCase: RuleExampleCase) throws {
         let (text, expected) = removingMarkers(testCase.example.source)
         #expect(!expected.isEmpty, "a triggering example needs at least one ↓")
-        let found = diagnostics(text, rules: [testCase.rule], path: path(for: testCase.example))
+        let found = try findings(text, of: testCase)
         #expect(found.map(\.rule).allSatisfy { $0 == testCase.rule.description.id })
         #expect(found.map(\.position).sorted(by: order) == expected.sorted(by: order))
         #expect(found.allSatisfy { $0.help != nil && !$0.message.isEmpty })
     }
 
     @Test(arguments: nonTriggeringCases)
-    func nonTriggeringExampleIsSilent(_ testCase: RuleExampleCase) {
-        let found = diagnostics(testCase.example.source, rules: [testCase.rule], path: path(for: testCase.example))
+    func nonTriggeringExampleIsSilent(_ testCase: RuleExampleCase) throws {
+        let found = try findings(testCase.example.source, of: testCase)
         #expect(found.isEmpty, "\(found.map(\.message))")
     }
 
@@ -60,6 +61,21 @@ struct RuleExampleTests {
         let ids = RuleRegistry.descriptions.map(\.id)
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "-" } })
+    }
+
+    /// The example's findings; an example with repository files is checked in a repository made of them.
+    private func findings(_ text: String, of testCase: RuleExampleCase) throws -> [Diagnostic] {
+        let path = path(for: testCase.example)
+        guard !testCase.example.files.isEmpty else { return diagnostics(text, rules: [testCase.rule], path: path) }
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        for (relative, content) in testCase.example.files.merging([path: text], uniquingKeysWith: { $1 }) {
+            let url = folder.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try content.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return Checker(rules: [testCase.rule]).check(paths: [folder.appendingPathComponent(path).path]).diagnostics
     }
 
     private func path(for example: RuleExample) -> String {

@@ -122,14 +122,32 @@ public struct Checker: Sendable {
         let check = { @Sendable (input: Inputs.Input) -> FileOutcome in
             do throws(InputError) {
                 let file = try read(input)
-                return outcome(file, isExplicit: input.isExplicit, configuration: input.configuration, assumeYAML: input.path == "-" && standardInputPath == nil)
+                return outcome(
+                    file, isExplicit: input.isExplicit, configuration: input.configuration,
+                    assumeYAML: input.path == "-" && standardInputPath == nil, scope: .deferred)
             } catch {
                 return FileOutcome(.unreadable(error))
             }
         }
         let first = ConcurrentMap.map(others, check)
         let followed = Set(first.flatMap { $0.referenced.map { PathText.absolute($0.path) } })
-        let outcomes = first + ConcurrentMap.map(standalone.filter { !followed.contains(PathText.absolute($0.path)) }, check)
+        let alone = standalone.filter { !followed.contains(PathText.absolute($0.path)) }
+        var outcomes = first + ConcurrentMap.map(alone, check)
+        // Repository rules see every plan at once; the few files they find something in are checked again
+        // with those findings, so configuration and suppressions treat them as any other.
+        let fromDisk = Set((others + alone).map(\.path).filter { $0 != "-" })
+        let found = RepositoryPlans.findings(
+            of: rules.compactMap { $0 as? any RepositoryRule }, over: outcomes.compactMap(\.plan),
+            loader: { [loader] path in fromDisk.contains(path) ? loader(path) : nil })
+        if !found.isEmpty {
+            outcomes = ConcurrentMap.map(Array(zip(others + alone, outcomes))) { input, outcome in
+                // The file as read the first time: standard input cannot be read twice.
+                guard let file = outcome.plan?.file, let extra = found[file.path] else { return outcome }
+                return self.outcome(
+                    file, isExplicit: input.isExplicit, configuration: input.configuration,
+                    assumeYAML: input.path == "-" && standardInputPath == nil, scope: .findings(extra))
+            }
+        }
         var report = CheckReport(outcomes: outcomes, inputErrors: inputs.inputErrors)
         report.excluded = inputs.excluded
         return report
@@ -160,7 +178,9 @@ public struct Checker: Sendable {
     }
 
     /// Checks one file and keeps what its suppressions hid.
-    func outcome(_ file: SourceFile, isExplicit: Bool, configuration: Configuration?, assumeYAML: Bool = false) -> FileOutcome {
+    func outcome(
+        _ file: SourceFile, isExplicit: Bool, configuration: Configuration?, assumeYAML: Bool = false, scope: RepositoryScope = .alone
+    ) -> FileOutcome {
         let enabled = rules.filter { configuration?.setting(of: $0.description.id, forFileAt: file.path) != .off }
         var root: YAMLNode?
         if assumeYAML || self.kind != nil || Self.mayBeYAML(file) {
@@ -173,7 +193,7 @@ public struct Checker: Sendable {
                 let span = Span(path: file.path, start: error.location, end: error.location)
                 let diagnostic = RuleRegistry.yamlSyntax.diagnostic(
                     "invalid YAML: \(error.message)", at: span, help: "fix the syntax; the CI system rejects the whole file")
-                return finish(file, kind: Self.kindFromPath(file.path), [diagnostic], enabled: enabled, configuration: configuration)
+                return finish(file, kind: Self.kindFromPath(file.path), [diagnostic], enabled: enabled, configuration: configuration, scope: scope)
             }
         }
         let repository = RepositoryFileLoader(forFileAt: file.path, maximumFileSize: maximumFileSize, roots: repositoryRoots)
@@ -187,17 +207,21 @@ public struct Checker: Sendable {
             }
             let kind: FileKind = forced == .action ? .githubCompositeAction : .githubWorkflow
             guard let document = root.map({ Snippet.workflow(around: $0, as: forced) }) else {
-                return finish(file, kind: kind, [], enabled: enabled, configuration: configuration)
+                return finish(file, kind: kind, [], enabled: enabled, configuration: configuration, scope: scope)
             }
             let plan = GitHubActionsFrontend.plan(document, kind: kind, file: file, localActions: repository, runnerFacts: runnerFacts)
-            return finish(file, kind: kind, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
+            var outcome = finish(file, kind: kind, findings(plan, enabled, scope), enabled: enabled, configuration: configuration, scope: scope)
+            outcome.plan = plan
+            return outcome
         }
         let input = FrontendInput(file: file, yaml: root, repository: repository, runnerFacts: runnerFacts)
         for frontend in Frontends.all {
             if let plan = frontend.plan(input) {
                 let referenced = plan.referencedPaths.sorted().compactMap { try? load($0) }
-                let diagnostics = BakeFindings.merged(enabled.flatMap { $0.check(plan) }, plan: plan) + BakeDefinitionRule.diagnostics(plan)
-                var outcome = finish(file, kind: plan.kind, diagnostics, enabled: enabled, configuration: configuration, referenced: referenced)
+                let diagnostics = BakeFindings.merged(findings(plan, enabled, scope), plan: plan) + BakeDefinitionRule.diagnostics(plan)
+                var outcome = finish(
+                    file, kind: plan.kind, diagnostics, enabled: enabled, configuration: configuration, scope: scope, referenced: referenced)
+                outcome.plan = plan
                 outcome.referenced = referenced
                 return outcome
             }
@@ -206,15 +230,37 @@ public struct Checker: Sendable {
             let plan = GitHubActionsFrontend.plan(
                 Snippet.workflow(around: root, as: shape), kind: .githubWorkflow, file: file, localActions: repository,
                 runnerFacts: runnerFacts)
-            return finish(file, kind: .githubWorkflow, enabled.flatMap { $0.check(plan) }, enabled: enabled, configuration: configuration)
+            var outcome = finish(file, kind: .githubWorkflow, findings(plan, enabled, scope), enabled: enabled, configuration: configuration, scope: scope)
+            outcome.plan = plan
+            return outcome
         }
         // A workflow GitHub would read but that holds nothing to check (an empty file, say).
         if !isExplicit, Self.kindFromPath(file.path) == .githubWorkflow, GitHubActionsFrontend().claims(relativePath: file.path) {
-            return finish(file, kind: .githubWorkflow, [], enabled: enabled, configuration: configuration)
+            return finish(file, kind: .githubWorkflow, [], enabled: enabled, configuration: configuration, scope: scope)
         }
         // A Compose file found by searching that builds nothing (it only runs images) is no CI file at all.
         if !isExplicit, BakeFrontend().claims(relativePath: file.path) { return FileOutcome(.ignored) }
         return FileOutcome(isExplicit ? .skipped(file.path) : .ignored, ignoredPath: file.path)
+    }
+
+    /// The findings of the enabled rules on a plan; repository rules as `repository` says.
+    private func findings(_ plan: BuildPlan, _ enabled: [any Rule], _ repository: RepositoryScope) -> [Diagnostic] {
+        let perFile = enabled.flatMap { $0.check(plan) }
+        switch repository {
+        case .deferred: return perFile
+        case .findings(let found):
+            let ids = Set(enabled.map(\.description.id))
+            return perFile + found.filter { ids.contains($0.rule) }
+        case .alone:
+            let rules = enabled.compactMap { $0 as? any RepositoryRule }
+            // A file checked from memory has no repository to read.
+            return perFile + RepositoryPlans.findings(of: rules, over: [plan], loader: { _ in nil }).values.flatMap { $0 }
+        }
+    }
+
+    /// How a file's repository files are read: with the checker's size limit and its shared roots.
+    private var loader: @Sendable (String) -> RepositoryFileLoader {
+        { [maximumFileSize, repositoryRoots] in RepositoryFileLoader(forFileAt: $0, maximumFileSize: maximumFileSize, roots: repositoryRoots) }
     }
 
     /// Applies the configuration's severities and the suppression comments to a file's findings: each
@@ -223,7 +269,7 @@ public struct Checker: Sendable {
     /// checked file only: a script's suppression may be used when another CI file runs it.
     private func finish(
         _ file: SourceFile, kind: FileKind, _ diagnostics: [Diagnostic], enabled: [any Rule], configuration: Configuration?,
-        referenced: [SourceFile] = []
+        scope: RepositoryScope, referenced: [SourceFile] = []
     ) -> FileOutcome {
         func setting(_ rule: String) -> Configuration.RuleSetting {
             configuration?.setting(of: rule, forFileAt: file.path) ?? .on
@@ -240,10 +286,15 @@ public struct Checker: Sendable {
         }
         let (directives, problems) = Suppressions.directives(
             in: file, syntax: CommentSyntax.of(path: file.path), knownRules: Self.ruleIDs)
+        // Repository rules that have not run yet cannot leave a suppression unused.
+        let ran = enabled.filter { rule in
+            if case .deferred = scope { return !(rule is any RepositoryRule) }
+            return true
+        }
         // Only suppressions ask which rules run; most files have none.
         let running: Set<String> =
             directives.isEmpty && referenced.isEmpty
-            ? [] : Set(enabled.map(\.description.id) + [RuleRegistry.yamlSyntax.id, BakeDefinitionRule.description.id])
+            ? [] : Set(ran.map(\.description.id) + [RuleRegistry.yamlSyntax.id, BakeDefinitionRule.description.id])
         let isEnabled = { (rule: String) in running.contains(rule) && setting(rule) != .off }
         var own: [Diagnostic] = []
         var elsewhere: [String: [Diagnostic]] = [:]
@@ -294,6 +345,16 @@ public struct Checker: Sendable {
     }
 }
 
+/// How `Checker.outcome` runs repository rules (`RepositoryRule`).
+enum RepositoryScope: Sendable {
+    /// The file is a repository of its own: they run over its plan alone.
+    case alone
+    /// `check(paths:)` runs them over every plan afterwards: they are left out for now.
+    case deferred
+    /// Their findings in this file, from the whole repository.
+    case findings([Diagnostic])
+}
+
 /// What checking one file gave.
 public enum FileResult: Sendable {
     case checked(SourceFile, kind: FileKind, diagnostics: [Diagnostic])
@@ -314,6 +375,8 @@ struct FileOutcome: Sendable {
     var ignoredPath: String?
     /// Other files the plan reads (scripts a job runs), for quoting their lines.
     var referenced: [SourceFile] = []
+    /// The file's plan, for the repository rules that run over every plan of a check.
+    var plan: BuildPlan?
 
     init(_ result: FileResult, suppressed: [SuppressedDiagnostic] = [], reason: String? = nil, ignoredPath: String? = nil) {
         self.result = result

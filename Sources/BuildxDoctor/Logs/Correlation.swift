@@ -137,8 +137,13 @@ struct ConfigurationSites {
         return nil
     }
 
-    private func plan(_ path: String) -> BuildPlan? {
-        guard let file = check.sources[path] else { return nil }
+    private func plan(_ path: String) -> BuildPlan? { check.plan(of: path) }
+}
+
+extension CheckReport {
+    /// The plan of a checked file, made again from its source: reports keep sources, not plans.
+    func plan(of path: String) -> BuildPlan? {
+        guard let file = sources[path] else { return nil }
         let input = FrontendInput(file: file, yaml: try? YAMLDocument.parse(file), repository: RepositoryFileLoader(forFileAt: path))
         return Frontends.all.lazy.compactMap { $0.plan(input) }.first
     }

@@ -30,6 +30,9 @@ public struct LogReport: Sendable {
     /// Error lines no signature explains (at most `LogScanner.unrecognizedLimit`).
     public internal(set) var unrecognized: [(line: Int, text: String)] = []
 
+    /// What the log says about each build's cache, when the scanner follows it (`LogScanner.withCacheReport`).
+    public internal(set) var cache: CacheReport?
+
     /// Set when the log is not text: the line of the first NUL byte in its first megabyte
     /// (`LogScanner.binaryProbe`), however the log arrives.
     public internal(set) var binaryLine: Int?
@@ -47,6 +50,8 @@ public struct LogReport: Sendable {
             unrecognized += report.unrecognized.prefix(LogScanner.unrecognizedLimit - unrecognized.count)
             binaryLine = binaryLine ?? report.binaryLine
         }
+        let caches = reports.compactMap(\.cache)
+        if !caches.isEmpty { cache = CacheReport(merging: caches) }
     }
 }
 
@@ -67,6 +72,8 @@ public struct LogScanner: Sendable {
     private let matcher: FragmentMatcher
     /// For each fragment: the signature it belongs to, or a role of its own.
     private let roles: [Role]
+    /// Whether the scan also follows BuildKit's steps for a `CacheReport`.
+    private let followsCache: Bool
 
     private enum Role {
         /// A signature's fragment; a longer fragment is a more specific match.
@@ -75,13 +82,20 @@ public struct LogScanner: Sendable {
         case errorMarker
         /// A line that says which step, cache or platforms the errors after it belong to.
         case evidence
+        /// A line the cache report follows: a BuildKit progress status (`#N DONE 1.2s`) when `progress`,
+        /// else a printed cache flag or buildx warning.
+        case cacheStep(progress: Bool)
     }
 
     /// The scanner for the whole catalog, built once: its automaton takes a moment to build.
     public static let standard = LogScanner()
+    /// The scanner that also builds a `CacheReport` (`buildx-doctor cache`). Its automaton knows more
+    /// fragments, so it looks at more lines: `explain` keeps the lean one.
+    public static let withCacheReport = LogScanner(followingCache: true)
 
-    public init(signatures: [ErrorSignature] = SignatureCatalog.all) {
+    public init(signatures: [ErrorSignature] = SignatureCatalog.all, followingCache: Bool = false) {
         self.signatures = signatures
+        self.followsCache = followingCache
         var fragments: [String] = []
         var roles: [Role] = []
         for (index, signature) in signatures.enumerated() {
@@ -94,6 +108,10 @@ public struct LogScanner: Sendable {
         roles += [.importStep, .errorMarker, .errorMarker]
         fragments += LogEvidence.Tracker.fragments
         roles += LogEvidence.Tracker.fragments.map { _ in .evidence }
+        if followingCache {
+            fragments += CacheBuild.Tracker.fragments
+            roles += CacheBuild.Tracker.fragments.map { .cacheStep(progress: !CacheBuild.Tracker.otherFragments.contains($0)) }
+        }
         self.matcher = FragmentMatcher(fragments)
         self.roles = roles
     }
@@ -102,6 +120,7 @@ public struct LogScanner: Sendable {
     /// start: complete lines are scanned, the unfinished last one moves to the front for the next read.
     public func scan(reading read: (UnsafeMutableRawBufferPointer) -> Int) -> LogReport {
         var state = ScanState()
+        if followsCache { state.cache = CacheBuild.Tracker() }
         var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
         var filled = 0
         // Bytes already scanned and moved out of the buffer.
@@ -137,6 +156,12 @@ public struct LogScanner: Sendable {
     /// The report with the failure that stopped the build first, then why the cache was cold, then notices.
     private func finished(_ state: ScanState) -> LogReport {
         var report = state.report
+        if var tracker = state.cache {
+            var cache = CacheReport()
+            cache.builds = tracker.finished()
+            cache.omittedBuilds = tracker.omittedBuilds
+            report.cache = cache
+        }
         let rank: (ErrorSignature.Kind) -> Int = { [.failure: 0, .coldCache: 1, .notice: 2][$0]! }
         // A line yields one explanation and no two share a line, so (rank, line) is a total order: the
         // headline cannot depend on the order explanations were found in.
@@ -152,6 +177,7 @@ public struct LogScanner: Sendable {
         madvise(mapping, size, MADV_SEQUENTIAL)
         let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
         var state = ScanState()
+        if followsCache { state.cache = CacheBuild.Tracker() }
         if let line = binaryLine(in: UnsafeBufferPointer(rebasing: bytes[..<min(size, Self.binaryProbe)])) {
             state.report.binaryLine = line
             return state.report
@@ -277,10 +303,18 @@ public struct LogScanner: Sendable {
         /// BuildKit progress steps (`#12`) that import a cache.
         var importSteps: Set<Substring> = []
         var evidence = LogEvidence.Tracker()
+        var cache: CacheBuild.Tracker?
     }
 
     private func process(_ state: inout ScanState) {
         defer { state.pending.removeAll(keepingCapacity: true) }
+        // Build output is full of ` [` and ` done `: a line that only the cache report's progress fragments
+        // matched is looked at only when it is a BuildKit status line, before any cleaning.
+        if state.pending.allSatisfy({ if case .cacheStep(true) = roles[$0] { true } else { false } }),
+            !CacheBuild.Tracker.isStatusLine(state.carry)
+        {
+            return
+        }
         let text = LogLine.clean(state.carry)
         let lowered = text.lowercased()
         // The most specific signature on the line wins: the longest matched fragment, then the earlier
@@ -299,8 +333,10 @@ public struct LogScanner: Sendable {
             case .importStep: importStep = true
             case .errorMarker: markedError = true
             case .evidence: evidence = true
+            case .cacheStep: break
             }
         }
+        state.cache?.read(text, line: state.line, timestamp: LogLine.timestamp(state.carry))
         let step = LogLine.progressStep(of: text)
         if importStep, let step { state.importSteps.insert(step) }
         if importStep || evidence { state.evidence.read(text, progressStep: step) }
@@ -366,6 +402,44 @@ enum LogLine {
             text = text.dropFirst(marker.count)
         }
         return String(text).trimmingWhitespace()
+    }
+
+    /// The GitHub timestamp a raw log line starts with, in seconds from 2000-01-01 (only differences
+    /// matter), when it has one.
+    static func timestamp(_ bytes: [UInt8]) -> Double? {
+        guard bytes.count > 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+            let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month)
+        else { return nil }
+        var fraction = 0.0
+        var scale = 0.1
+        var index = 19
+        if bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                fraction += Double(bytes[index] - UInt8(ascii: "0")) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        // Days since 2000-01-01 by the proleptic Gregorian calendar, so a build across midnight or a month
+        // end still gets the right duration.
+        let cumulative = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let years = year - 2000
+        let leapDays = years > 0 ? (years - 1) / 4 - (years - 1) / 100 + (years - 1) / 400 + 1 : 0
+        let days = years * 365 + leapDays + cumulative[month - 1] + (leap && month > 2 ? 1 : 0) + day - 1
+        return Double(((days * 24 + hour) * 60 + minute) * 60 + second) + fraction
     }
 
     /// GitHub raw logs start each line with `2024-05-01T12:34:56.1234567Z `.

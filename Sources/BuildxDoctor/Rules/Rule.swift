@@ -75,11 +75,18 @@ public struct RuleDescription: Sendable {
 public struct RuleExample: Sendable {
     public let kind: FileKind
     public let source: String
+    /// Other files of the example's repository by path from its root (a Dockerfile a build names), for
+    /// rules that read them; the example itself sits at `.github/workflows/` (or is the root's `action.yml`).
+    public let files: [String: String]
 
-    public init(_ source: String, kind: FileKind = .githubWorkflow) {
+    public init(_ source: String, kind: FileKind = .githubWorkflow, files: [String: String] = [:]) {
         self.source = source
         self.kind = kind
+        self.files = files
     }
+
+    /// The same example in a repository that also holds `files`.
+    public func with(files: [String: String]) -> RuleExample { RuleExample(source, kind: kind, files: files) }
 
     /// The marker that stands before the text a finding must point at.
     public static let marker: Character = "↓"

@@ -16,6 +16,8 @@ public enum RuleRegistry {
         CacheAttributeInvalidValue(),
         InlineCacheModeMax(),
         CacheExportDuplicate(),
+        CacheExportNeverImported(),
+        CacheModeMinMultiStage(),
         LocalCacheNotPersisted(),
         LocalCacheResetUnsupported(),
         GHACacheScopeCollision(),
