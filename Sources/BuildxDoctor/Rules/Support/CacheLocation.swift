@@ -67,7 +67,9 @@ public struct CacheLocation: Sendable, Equatable {
 
     /// `value` gives an attribute's value and, for a value written with expressions, where they stand.
     private init?(_ spec: CacheSpec, direction: CacheDirection, value: (String) -> (AttributeValue, [Range<Int>])) {
-        let type = spec.typeField == nil ? "registry" : spec.type.lowercased()
+        // Types are matched as BuildKit matches them, by exact name: `type=GHA` is no cache at all
+        // (cache-type-unknown), so it has no location to compare.
+        let type = spec.typeField == nil ? "registry" : spec.type
         let keys: [(key: String, absent: String)]
         switch type {
         case "registry": keys = [("ref", "")]
