@@ -98,9 +98,12 @@ struct Check: ParsableCommand {
             try standardOutput(rendered)
         }
 
-        if !report.inputErrors.isEmpty { throw ExitCode(2) }
-        if let threshold = failOn.threshold, report.diagnostics.contains(where: { $0.severity >= threshold }) {
-            throw ExitCode(1)
-        }
+        let status: Int32 =
+            !report.inputErrors.isEmpty
+            ? 2 : failOn.threshold.map { threshold in report.diagnostics.contains { $0.severity >= threshold } ? 1 : 0 } ?? 0
+        // Everything is written (OutputSink writes straight to the descriptor). Ending the process here
+        // leaves the report, every file's text and plan to the kernel instead of releasing them one object
+        // at a time: on a few hundred files that release was a tenth of the run.
+        Foundation.exit(status)
     }
 }

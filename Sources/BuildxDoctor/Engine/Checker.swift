@@ -419,6 +419,10 @@ public struct CheckReport: Sendable {
     public internal(set) var configurationErrors: [ConfigurationError] = []
     /// The checked files by path, for reporters that quote source lines.
     public private(set) var sources: [String: SourceFile] = [:]
+    /// The plan each checked file was read into, by path: logs are correlated with the very plans the
+    /// check made (with the configuration's runner facts). Keeping them also spares a large check the
+    /// release of every plan, one object at a time, before the process ends.
+    private(set) var plans: [String: BuildPlan] = [:]
     /// The baseline findings were compared with, if any.
     public internal(set) var baselinePath: String?
 
@@ -437,6 +441,7 @@ public struct CheckReport: Sendable {
             add(outcome.result, reason: outcome.reason, ignoredPath: outcome.ignoredPath)
             all += outcome.suppressed
             for file in outcome.referenced where sources[file.path] == nil { sources[file.path] = file }
+            if let plan = outcome.plan { plans[plan.file.path] = plan }
         }
         diagnostics.sort(by: Self.inOrder)
         // A script two workflows run is reported once.

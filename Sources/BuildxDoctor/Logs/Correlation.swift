@@ -141,8 +141,9 @@ struct ConfigurationSites {
 }
 
 extension CheckReport {
-    /// The plan of a checked file, made again from its source: reports keep sources, not plans.
+    /// The plan of a checked file: the one the check made, or one made again from its source.
     func plan(of path: String) -> BuildPlan? {
+        if let plan = plans[path] { return plan }
         guard let file = sources[path] else { return nil }
         let input = FrontendInput(file: file, yaml: try? YAMLDocument.parse(file), repository: RepositoryFileLoader(forFileAt: path))
         return Frontends.all.lazy.compactMap { $0.plan(input) }.first
