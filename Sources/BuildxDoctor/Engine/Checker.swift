@@ -286,15 +286,16 @@ public struct Checker: Sendable {
         }
         let (directives, problems) = Suppressions.directives(
             in: file, syntax: CommentSyntax.of(path: file.path), knownRules: Self.ruleIDs)
-        // Repository rules that have not run yet cannot leave a suppression unused.
-        let ran = enabled.filter { rule in
-            if case .deferred = scope { return !(rule is any RepositoryRule) }
-            return true
+        // Only suppressions ask which rules run; most files have none. Repository rules that have not run
+        // yet cannot leave a suppression unused.
+        var running: Set<String> = []
+        if !directives.isEmpty || !referenced.isEmpty {
+            let ran = enabled.filter { rule in
+                if case .deferred = scope { return !(rule is any RepositoryRule) }
+                return true
+            }
+            running = Set(ran.map(\.description.id) + [RuleRegistry.yamlSyntax.id, BakeDefinitionRule.description.id])
         }
-        // Only suppressions ask which rules run; most files have none.
-        let running: Set<String> =
-            directives.isEmpty && referenced.isEmpty
-            ? [] : Set(ran.map(\.description.id) + [RuleRegistry.yamlSyntax.id, BakeDefinitionRule.description.id])
         let isEnabled = { (rule: String) in running.contains(rule) && setting(rule) != .off }
         var own: [Diagnostic] = []
         var elsewhere: [String: [Diagnostic]] = [:]
