@@ -137,7 +137,7 @@ public struct Checker: Sendable {
         // with those findings, so configuration and suppressions treat them as any other.
         let fromDisk = Set((others + alone).map(\.path).filter { $0 != "-" })
         let found = RepositoryPlans.findings(
-            of: rules.compactMap { $0 as? any RepositoryRule }, over: outcomes.compactMap(\.plan),
+            of: rules.compactMap { $0 as? any RepositoryRule }, over: outcomes.compactMap(\.plan).filter { !$0.builds.isEmpty },
             loader: { [loader] path in fromDisk.contains(path) ? loader(path) : nil })
         if !found.isEmpty {
             outcomes = ConcurrentMap.map(Array(zip(others + alone, outcomes))) { input, outcome in

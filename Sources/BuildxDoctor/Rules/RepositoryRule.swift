@@ -2,7 +2,8 @@
 /// writes cannot be decided from one file. `Checker` runs it after the per-file rules, once per repository
 /// (the files of a check that share a repository root), and hands its findings to the files they point
 /// into, where configuration and suppressions apply as for any finding. A single file checked on its own
-/// is a repository of one plan.
+/// is a repository of one plan. Only plans that run builds are handed over: a workflow that builds nothing
+/// has nothing such a rule could compare (and most files of a large check build nothing).
 public protocol RepositoryRule: Rule {
     func check(_ repository: RepositoryPlans) -> [Diagnostic]
 }
