@@ -137,7 +137,7 @@ public struct Checker: Sendable {
         // with those findings, so configuration and suppressions treat them as any other.
         let fromDisk = Set((others + alone).map(\.path).filter { $0 != "-" })
         let found = RepositoryPlans.findings(
-            of: rules.compactMap { $0 as? any RepositoryRule }, over: outcomes.compactMap(\.plan).filter { !$0.builds.isEmpty },
+            of: rules.compactMap { $0 as? any RepositoryRule }, over: outcomes.compactMap(\.plan),
             loader: { [loader] path in fromDisk.contains(path) ? loader(path) : nil })
         if !found.isEmpty {
             outcomes = ConcurrentMap.map(Array(zip(others + alone, outcomes))) { input, outcome in
@@ -211,7 +211,7 @@ public struct Checker: Sendable {
             }
             let plan = GitHubActionsFrontend.plan(document, kind: kind, file: file, localActions: repository, runnerFacts: runnerFacts)
             var outcome = finish(file, kind: kind, findings(plan, enabled, scope), enabled: enabled, configuration: configuration, scope: scope)
-            outcome.plan = plan
+            outcome.keep(plan)
             return outcome
         }
         let input = FrontendInput(file: file, yaml: root, repository: repository, runnerFacts: runnerFacts)
@@ -221,7 +221,7 @@ public struct Checker: Sendable {
                 let diagnostics = BakeFindings.merged(findings(plan, enabled, scope), plan: plan) + BakeDefinitionRule.diagnostics(plan)
                 var outcome = finish(
                     file, kind: plan.kind, diagnostics, enabled: enabled, configuration: configuration, scope: scope, referenced: referenced)
-                outcome.plan = plan
+                outcome.keep(plan)
                 outcome.referenced = referenced
                 return outcome
             }
@@ -231,7 +231,7 @@ public struct Checker: Sendable {
                 Snippet.workflow(around: root, as: shape), kind: .githubWorkflow, file: file, localActions: repository,
                 runnerFacts: runnerFacts)
             var outcome = finish(file, kind: .githubWorkflow, findings(plan, enabled, scope), enabled: enabled, configuration: configuration, scope: scope)
-            outcome.plan = plan
+            outcome.keep(plan)
             return outcome
         }
         // A workflow GitHub would read but that holds nothing to check (an empty file, say).
@@ -376,8 +376,14 @@ struct FileOutcome: Sendable {
     var ignoredPath: String?
     /// Other files the plan reads (scripts a job runs), for quoting their lines.
     var referenced: [SourceFile] = []
-    /// The file's plan, for the repository rules that run over every plan of a check.
-    var plan: BuildPlan?
+    /// The file's plan when it runs builds: the repository rules that run over every plan of a check and
+    /// the correlation of logs look only at builds. A plan without builds is released where it was made,
+    /// on the thread that checked the file, so its memory serves the next file.
+    private(set) var plan: BuildPlan?
+
+    mutating func keep(_ plan: BuildPlan) {
+        if !plan.builds.isEmpty { self.plan = plan }
+    }
 
     init(_ result: FileResult, suppressed: [SuppressedDiagnostic] = [], reason: String? = nil, ignoredPath: String? = nil) {
         self.result = result
