@@ -58,7 +58,12 @@ public struct SourceFile: Sendable {
         self.hasByteOrderMark = hasByteOrderMark
         let lineStarts = LineBreaks.lineStarts(of: bytes)
         self.lineStarts = lineStarts
-        let longestLine = zip(lineStarts, lineStarts.dropFirst() + [bytes.count]).map { $1 - $0 }.max() ?? 0
+        // The longest line, without building an array of every line's length.
+        var longestLine = 0
+        for (index, start) in lineStarts.enumerated() {
+            let next = index + 1 < lineStarts.count ? lineStarts[index + 1] : bytes.count
+            longestLine = max(longestLine, next - start)
+        }
         self.scalarCheckpoints = longestLine > Self.checkpointStride ? Self.scalarCheckpoints(of: bytes) : []
     }
 

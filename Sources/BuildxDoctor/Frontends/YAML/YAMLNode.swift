@@ -1,7 +1,9 @@
 /// A YAML node with the position of its text, composed once from libyaml's events (see `YAMLDocument`).
 ///
 /// The tree is `Sendable` and every node knows where its text starts and ends, so plans can keep nodes.
-public indirect enum YAMLNode: Sendable {
+/// Not `indirect`: the arrays of mappings and sequences already break the recursion, and a boxed case
+/// would cost one heap allocation (and its reference counting) for every node of every file.
+public enum YAMLNode: Sendable {
     case scalar(YAMLScalar)
     case mapping(YAMLMapping)
     case sequence(YAMLSequence)
@@ -52,7 +54,12 @@ public struct YAMLScalar: Sendable {
 
     /// A plain `~`, `null`, `Null`, `NULL` or empty value.
     public var isNull: Bool {
-        style == .plain && ["", "~", "null", "Null", "NULL"].contains(value)
+        guard style == .plain else { return false }
+        // A switch rather than `contains` on an array literal, which builds the array on every call.
+        switch value {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
     }
 }
 
