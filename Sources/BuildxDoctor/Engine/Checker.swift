@@ -137,7 +137,7 @@ public struct Checker: Sendable {
         // with those findings, so configuration and suppressions treat them as any other.
         let fromDisk = Set((others + alone).map(\.path).filter { $0 != "-" })
         let found = RepositoryPlans.findings(
-            of: rules.compactMap { $0 as? any RepositoryRule }, over: outcomes.compactMap(\.plan),
+            of: rules.compactMap(\.asRepositoryRule), over: outcomes.compactMap(\.plan),
             loader: { [loader] path in fromDisk.contains(path) ? loader(path) : nil })
         if !found.isEmpty {
             outcomes = ConcurrentMap.map(Array(zip(others + alone, outcomes))) { input, outcome in
@@ -252,7 +252,7 @@ public struct Checker: Sendable {
             let ids = Set(enabled.map(\.description.id))
             return perFile + found.filter { ids.contains($0.rule) }
         case .alone:
-            let rules = enabled.compactMap { $0 as? any RepositoryRule }
+            let rules = enabled.compactMap(\.asRepositoryRule)
             // A file checked from memory has no repository to read.
             return perFile + RepositoryPlans.findings(of: rules, over: [plan], loader: { _ in nil }).values.flatMap { $0 }
         }
@@ -291,7 +291,7 @@ public struct Checker: Sendable {
         var running: Set<String> = []
         if !directives.isEmpty || !referenced.isEmpty {
             let ran = enabled.filter { rule in
-                if case .deferred = scope { return !(rule is any RepositoryRule) }
+                if case .deferred = scope { return rule.asRepositoryRule == nil }
                 return true
             }
             running = Set(ran.map(\.description.id) + [RuleRegistry.yamlSyntax.id, BakeDefinitionRule.description.id])

@@ -11,6 +11,8 @@ public protocol RepositoryRule: Rule {
 extension RepositoryRule {
     /// A repository rule sees no single plan: `Checker` calls `check(_ repository:)`.
     public func check(_ plan: BuildPlan) -> [Diagnostic] { [] }
+
+    public var asRepositoryRule: (any RepositoryRule)? { self }
 }
 
 /// The plans of one repository's checked files, and read access to the repository's other files (a

@@ -123,4 +123,13 @@ public struct RuleExample: Sendable {
 public protocol Rule: Sendable {
     var description: RuleDescription { get }
     func check(_ plan: BuildPlan) -> [Diagnostic]
+    /// This rule as a `RepositoryRule`, or `nil`. Asked instead of casting (`as? any RepositoryRule`):
+    /// the Swift runtime answers the first cast of each rule type by scanning every protocol conformance
+    /// record of the binary (`swift_conformsToProtocol`, swift/stdlib/public/runtime/ProtocolConformance.cpp),
+    /// and in the statically linked tool those scans, one per rule, were a millisecond of every `check`.
+    var asRepositoryRule: (any RepositoryRule)? { get }
+}
+
+extension Rule {
+    public var asRepositoryRule: (any RepositoryRule)? { nil }
 }
