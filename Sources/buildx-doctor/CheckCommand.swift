@@ -3,8 +3,15 @@ import BuildxDoctor
 import Foundation
 
 struct Check: ParsableCommand {
+    // `_superCommandName` matters only where `check` is parsed as a root command of its own, the shortcut
+    // `BuildxDoctorCommand.shortParse` takes for long path lists: ArgumentParser then skips its look for
+    // `--generate-completion-script` (Sources/ArgumentParser/Parsing/CommandParser.swift,
+    // `checkForCompletionScriptRequest`), two more commands reflected over, a millisecond of every check
+    // of many files. Such a request fails the shortcut and is answered by the full parse, whose root is
+    // `buildx-doctor`, as are help and every usage message (they name the root's super-command only).
     static let configuration = CommandConfiguration(
         commandName: "check",
+        _superCommandName: "buildx-doctor",
         abstract: "Check workflows, composite actions and snippets of them.",
         discussion: """
             Folders are searched for .github/workflows/*.yml|yaml and action.yml|yaml (skipping .git, \
