@@ -20,12 +20,7 @@ let package = Package(
         .target(name: "BuildxDoctor", dependencies: ["BuildxModel", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "buildx-doctor",
-            dependencies: ["BuildxDoctor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            // A position-dependent release binary on Linux: as a PIE, the statically linked runtime and
-            // Foundation need ~80,000 relative relocations, and the loader wrote (and so copied) every data
-            // page they fall on before main, ~0.7 ms of each run (glibc elf/dl-reloc.c). The cost: no
-            // address randomisation for the executable itself (libraries and stacks keep theirs).
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-pie"], .when(platforms: [.linux], configuration: .release))]
+            dependencies: ["BuildxDoctor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "BuildxModelTests", dependencies: ["BuildxModel"]),
         .testTarget(
