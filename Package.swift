@@ -13,7 +13,8 @@ let package = Package(
         // 5.0.1 keeps duplicate keys (6.x's compose throws on the first one, so a linter could not report it and go
         // on) and composed about 3x faster than 6.2.2 when measured on the real-world corpus.
         .package(url: "https://github.com/jpsim/Yams.git", exact: "5.0.1"),
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Up to the next minor version: `check` uses `_superCommandName`, which ArgumentParser marks experimental.
+        .package(url: "https://github.com/apple/swift-argument-parser.git", .upToNextMinor(from: "1.8.2")),
     ],
     targets: [
         .target(name: "BuildxModel"),
