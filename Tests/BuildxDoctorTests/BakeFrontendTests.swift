@@ -108,7 +108,8 @@ struct BakeFrontendTests {
         ])
         #expect(findings(report, folder) == ["gha-cache-scope-collision .github/workflows/ci.yml:12:24", "cache-spec-invalid .github/workflows/ci.yml:13:28"])
         let collision = try #require(report.diagnostics.first { $0.rule == "gha-cache-scope-collision" })
-        #expect(collision.message.hasSuffix("(bake targets `api`, `web`, run at line 8)"), "\(collision.message)")
+        // The rule reports a colliding pair once: the finding is about one of the two targets' exports.
+        #expect(collision.message.hasSuffix("(one of the bake targets `api`, `web`, run at line 8)"), "\(collision.message)")
     }
 
     @Test func whatBakeRefusesIsReportedWhereItIsWritten() throws {
@@ -141,6 +142,37 @@ struct BakeFrontendTests {
         let typo = try #require(report.diagnostics.first { $0.rule == "cache-type-unknown" })
         // `web`'s compose cache-to is replaced by the --set for bake, but `docker compose build web` uses it.
         #expect(message(typo, folder).hasSuffix("(bake target `web`, run at ci/build.sh:2)"), "\(typo.message)")
+    }
+
+    /// Two runs build `web` from the same value, and only one of them fails (the other overrides the
+    /// platforms): the finding names the target, not the run that does not fail.
+    @Test func aFindingOnlySomeRunsOfAValueGiveNamesNoRun() throws {
+        let bake = """
+            target "web" {
+              output = ["type=docker"]
+              platforms = ["linux/amd64", "linux/arm64"]
+            }
+            target "api" {
+              inherits = ["web"]
+            }
+
+            """
+        let steps = """
+                  - uses: docker/setup-buildx-action@v3
+                  - uses: docker/bake-action@v5
+                    with:
+                      targets: web
+                  - run: docker buildx bake --set web.platform=linux/amd64 web
+
+            """
+        let (report, folder) = try check(["docker-bake.hcl": bake, ".github/workflows/ci.yml": Self.workflow(steps)])
+        #expect(findings(report, folder) == ["load-multi-platform docker-bake.hcl:2:14"])
+        #expect(message(report.diagnostics.first, folder).hasSuffix("(bake target `web`)"), "\(report.diagnostics.first?.message ?? "")")
+        // Both targets, one run each, both fail: every run is named.
+        let both = try check([
+            "docker-bake.hcl": bake, ".github/workflows/ci.yml": Self.workflow("      - uses: docker/setup-buildx-action@v3\n      - run: docker buildx bake web api\n"),
+        ])
+        #expect(message(both.report.diagnostics.first, both.folder).hasSuffix("(bake targets `api`, `web`, run at .github/workflows/ci.yml:8)"), "\(both.report.diagnostics.first?.message ?? "")")
     }
 
     @Test func aComposeFileOnItsOwnGetsOnlyValueFindingsAndItsFix() throws {

@@ -26,14 +26,23 @@ enum BakeFindings {
         let standalone = plan.kind == .bakeFile || plan.kind == .composeFile
         var result: [Diagnostic] = []
         var seen = Set<String>()
+        func key(_ diagnostic: Diagnostic) -> String {
+            "\(diagnostic.rule)\u{0}\(diagnostic.span.path)\u{0}\(diagnostic.span.byteRange)\u{0}\(diagnostic.message)"
+        }
+        // Each build a rule judges gives its own copy of a finding: as many copies as builds built from the
+        // value means every one of them is concerned; fewer (another run overrides what made it fail, or a
+        // rule reports a pair of builds once) leaves which ones unknown: the targets are then "one of", and
+        // the runs are named only when there is one.
+        var copies: [String: Int] = [:]
+        for diagnostic in diagnostics { copies[key(diagnostic), default: 0] += 1 }
         for diagnostic in diagnostics where !(standalone && jobRules.contains(diagnostic.rule)) {
             let owners = bakeBuilds.filter { $0.build.bakeTarget?.owns(diagnostic.span) == true }
             guard !owners.isEmpty else {
                 result.append(diagnostic)
                 continue
             }
-            guard seen.insert("\(diagnostic.rule)\u{0}\(diagnostic.span.path)\u{0}\(diagnostic.span.byteRange)\u{0}\(diagnostic.message)").inserted
-            else { continue }
+            guard seen.insert(key(diagnostic)).inserted else { continue }
+            let everyOwner = copies[key(diagnostic)] == owners.count
             var targets: [String] = []
             for owner in owners where !targets.contains(owner.build.bakeTarget!.target) { targets.append(owner.build.bakeTarget!.target) }
             var runs: [String] = []
@@ -44,8 +53,11 @@ enum BakeFindings {
                     if !runs.contains(place) { runs.append(place) }
                 }
             }
+            // Several runs, only some of which the finding concerns: which ones is not known.
+            if !everyOwner, runs.count > 1 { runs = [] }
             let names = targets.map { "`\($0)`" }.joined(separator: ", ")
-            let suffix = " (bake target\(targets.count == 1 ? "" : "s") \(names)" + (runs.isEmpty ? "" : ", run at \(runs.joined(separator: ", "))") + ")"
+            let which = targets.count == 1 ? "bake target \(names)" : everyOwner ? "bake targets \(names)" : "one of the bake targets \(names)"
+            let suffix = " (\(which)" + (runs.isEmpty ? "" : ", run at \(runs.joined(separator: ", "))") + ")"
             let keepsFix = diagnostic.span.path == plan.file.path || stepFixRules.contains(diagnostic.rule)
             result.append(
                 Diagnostic(
