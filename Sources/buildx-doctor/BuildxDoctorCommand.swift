@@ -17,12 +17,14 @@ struct BuildxDoctorCommand: ParsableCommand {
     /// every output goes through `OutputSink`: a write that fails ends the run with 2, named on standard
     /// error when that still takes it.
     static func main() {
+        // First, before anything can open a descriptor: a closed standard output must not be taken over by
+        // the next file opened (Dispatch opens an eventfd when it starts), or output would go there.
+        OutputSink.reserveStandardDescriptors()
         // Dispatch's worker threads on Linux are started lazily, one by another (libdispatch
         // src/event/workqueue.c, src/queue.c `_dispatch_root_queue_poke_slow`): the first
         // `concurrentPerform` of `check` ran on the main thread alone for a millisecond or two until a
         // worker joined. An empty block now starts the pool while the arguments are parsed.
         DispatchQueue.global().async {}
-        OutputSink.reserveStandardDescriptors()
         if let unknown = mistypedSubcommand(Array(CommandLine.arguments.dropFirst())) {
             try? standardError("buildx-doctor: error: \(unknown)")
             Foundation.exit(2)
