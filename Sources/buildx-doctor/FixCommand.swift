@@ -102,7 +102,8 @@ struct Fix: ParsableCommand {
                 continue
             }
             let path = PathText.absolute(file.path)
-            if followed.contains(path) {
+            // A file named on the command line is fixed on its own, as check checks it on its own.
+            if isScript(input), followed.contains(path) {
                 // The runners' findings here were computed on these very bytes (nothing changed the file
                 // before now), so their edits apply as they are.
                 checked += 1
