@@ -20,6 +20,11 @@ extension SourceFile {
         line < lineCount ? startOffset(ofLine: line + 1) : bytes.count
     }
 
+    /// Whether a line holds nothing but spaces and tabs.
+    func isBlank(line: Int) -> Bool {
+        bytes[byteRange(ofLine: line)].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+    }
+
     /// Whether a line holds nothing but spaces or a comment.
     func isBlankOrComment(line: Int) -> Bool {
         let text = bytes[byteRange(ofLine: line)].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }

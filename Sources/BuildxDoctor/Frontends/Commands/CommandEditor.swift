@@ -124,8 +124,17 @@ struct CommandEditor: PlanEditor {
     }
 
     /// Each command on a line of its own, after `prefix`, inserted where `line` starts.
+    /// New lines before `line`, and before the comment lines right above it: a comment speaks of the command
+    /// under it, and a suppression comment on a line of its own applies to the next line, which must stay
+    /// the command's (a `#!` first line is no such comment).
     private func lines(_ commands: [String], prefix: String, atLine line: Int, in file: SourceFile) -> TextEdit {
-        .insert(commands.map { prefix + $0 + file.lineEnding }.joined(), at: file.startOffset(ofLine: line))
+        var line = line
+        while line > 1, !file.isBlank(line: line - 1), file.isBlankOrComment(line: line - 1),
+            !(line - 1 == 1 && file.bytes.starts(with: "#!".utf8))
+        {
+            line -= 1
+        }
+        return .insert(commands.map { prefix + $0 + file.lineEnding }.joined(), at: file.startOffset(ofLine: line))
     }
 
     /// The scalar whose text holds `location` (scripts of templates may serve several jobs; any copy will do).
