@@ -62,6 +62,18 @@ let commandFixCases: [CommandFixCase] = [
         before: "image:\n\t@echo building\n\t@docker buildx build --cache-to type=registry,ref=r/c .\n",
         after: "image:\n\t@echo building\n\t@\(create)\n\t@docker buildx build --cache-to type=registry,ref=r/c .\n"),
     CommandFixCase(
+        name: "Makefile: above the comments right above the build, so a suppression there keeps its line",
+        path: "Makefile",
+        before: "image:\n\t# buildx-doctor: ignore[cache-attribute-unknown] on purpose\n"
+            + "\tdocker buildx build --cache-to type=registry,ref=r/c,ignore-errors=true .\n",
+        after: "image:\n\t\(create)\n\t# buildx-doctor: ignore[cache-attribute-unknown] on purpose\n"
+            + "\tdocker buildx build --cache-to type=registry,ref=r/c,ignore-errors=true .\n"),
+    CommandFixCase(
+        name: "Shell script: comments above the build, but never above the #! line",
+        path: "build.sh",
+        before: "#!/bin/sh\n# build the image\ndocker buildx build --cache-to type=registry,ref=r/c .\n",
+        after: "#!/bin/sh\n\(create)\n# build the image\ndocker buildx build --cache-to type=registry,ref=r/c .\n"),
+    CommandFixCase(
         name: "Makefile: CRLF line endings and the - prefix are kept",
         path: "Makefile",
         before: "image:\r\n\t-docker buildx build --platform linux/amd64,linux/arm64 .\r\n",
